@@ -1,0 +1,4 @@
+export * from './app-error.js';
+export * from './http-exception.filter.js';
+export * from './validation.js';
+export * from './logger.js';

@@ -1,0 +1,3 @@
+export * from './app-config.js';
+export * from './config.module.js';
+export { envSchema } from './config.schema.js';
