@@ -43,6 +43,7 @@ export class AppConfig {
   readonly classroomInternalUrl: string;
   readonly allowedOrigins: string[];
   readonly dataDir: string;
+  readonly webDistDir: string;
   readonly database: DatabaseConfig;
   readonly redisUrl?: string;
   readonly jwt: { secret: string; accessTtlSeconds: number; refreshTtlDays: number; generated: boolean };
@@ -69,6 +70,7 @@ export class AppConfig {
       `http://localhost:${raw.PORT}`,
     ];
     this.dataDir = resolve(raw.TONGKE_DATA_DIR);
+    this.webDistDir = resolve(raw.WEB_DIST_DIR);
     this.database = {
       kind: raw.DATABASE_URL ? 'postgres' : 'embedded',
       url: raw.DATABASE_URL,

@@ -27,6 +27,7 @@ export const envSchema = z.object({
   REALTIME_PUBLIC_URL: url.optional(),
   CLASSROOM_INTERNAL_URL: url.optional(),
   ALLOWED_ORIGINS: list.optional(),
+  WEB_DIST_DIR: z.string().min(1).default('./dist/web'),
   TONGKE_DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z
     .string()

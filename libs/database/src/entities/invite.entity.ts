@@ -1,15 +1,30 @@
 import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import { Region } from './region.entity.js';
 import { School } from './school.entity.js';
-import { User } from './user.entity.js';
+import { User, USER_ROLES, type UserRole } from './user.entity.js';
 
-/** A single-use, expiring code a school admin hands a new teacher. Only the code's hash is kept. */
+/**
+ * A single-use, expiring code that creates an account: school admins invite teachers, district
+ * admins invite school admins, platform admins invite district admins. Only the code's hash is kept.
+ */
 @Entity('invites')
 export class Invite {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  @Column({ type: 'uuid', name: 'school_id' })
-  schoolId: string;
+  @Column({ type: 'enum', enum: USER_ROLES, enumName: 'user_role', default: 'teacher' })
+  role: UserRole;
+
+  @Column({ type: 'uuid', name: 'region_id' })
+  regionId: string;
+
+  @ManyToOne(() => Region, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'region_id' })
+  region?: Relation<Region>;
+
+  /** Null only for district-admin invites. */
+  @Column({ type: 'uuid', name: 'school_id', nullable: true })
+  schoolId: string | null;
 
   @ManyToOne(() => School, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'school_id' })

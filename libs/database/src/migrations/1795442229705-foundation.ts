@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class Foundation1795441898770 implements MigrationInterface {
-  name = 'Foundation1795441898770';
+export class Foundation1795442229705 implements MigrationInterface {
+  name = 'Foundation1795442229705';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query("CREATE TABLE \"regions\" (\"id\" uuid NOT NULL DEFAULT gen_random_uuid(), \"name\" character varying(120) NOT NULL, \"code\" character varying(32) NOT NULL, \"created_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT \"UQ_4f6dc5a464961e7c65a395ea4c6\" UNIQUE (\"code\"), CONSTRAINT \"PK_4fcd12ed6a046276e2deb08801c\" PRIMARY KEY (\"id\"))");
@@ -18,7 +18,7 @@ export class Foundation1795441898770 implements MigrationInterface {
     await queryRunner.query("CREATE TABLE \"refresh_tokens\" (\"id\" uuid NOT NULL DEFAULT gen_random_uuid(), \"user_id\" uuid NOT NULL, \"family_id\" uuid NOT NULL, \"token_hash\" character(64) NOT NULL, \"expires_at\" TIMESTAMP WITH TIME ZONE NOT NULL, \"rotated_at\" TIMESTAMP WITH TIME ZONE, \"revoked_at\" TIMESTAMP WITH TIME ZONE, \"created_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT \"UQ_a7838d2ba25be1342091b6695f1\" UNIQUE (\"token_hash\"), CONSTRAINT \"PK_7d8bee0204106019488c4c50ffa\" PRIMARY KEY (\"id\"))");
     await queryRunner.query("CREATE INDEX \"IDX_3ddc983c5f7bcf132fd8732c3f\" ON \"refresh_tokens\"  (\"user_id\") ");
     await queryRunner.query("CREATE INDEX \"IDX_d5e27da0cd39bc3bb2811fc8ba\" ON \"refresh_tokens\"  (\"family_id\") ");
-    await queryRunner.query("CREATE TABLE \"invites\" (\"id\" uuid NOT NULL DEFAULT gen_random_uuid(), \"school_id\" uuid NOT NULL, \"code_hash\" character(64) NOT NULL, \"is_master_teacher\" boolean NOT NULL DEFAULT false, \"note\" character varying(80), \"created_by_id\" uuid NOT NULL, \"expires_at\" TIMESTAMP WITH TIME ZONE NOT NULL, \"used_at\" TIMESTAMP WITH TIME ZONE, \"used_by_id\" uuid, \"created_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT \"UQ_b2d755b74c2711d049158dbd81d\" UNIQUE (\"code_hash\"), CONSTRAINT \"PK_aa52e96b44a714372f4dd31a0af\" PRIMARY KEY (\"id\"))");
+    await queryRunner.query("CREATE TABLE \"invites\" (\"id\" uuid NOT NULL DEFAULT gen_random_uuid(), \"role\" \"public\".\"user_role\" NOT NULL DEFAULT 'teacher', \"region_id\" uuid NOT NULL, \"school_id\" uuid, \"code_hash\" character(64) NOT NULL, \"is_master_teacher\" boolean NOT NULL DEFAULT false, \"note\" character varying(80), \"created_by_id\" uuid NOT NULL, \"expires_at\" TIMESTAMP WITH TIME ZONE NOT NULL, \"used_at\" TIMESTAMP WITH TIME ZONE, \"used_by_id\" uuid, \"created_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT \"UQ_b2d755b74c2711d049158dbd81d\" UNIQUE (\"code_hash\"), CONSTRAINT \"PK_aa52e96b44a714372f4dd31a0af\" PRIMARY KEY (\"id\"))");
     await queryRunner.query("CREATE TYPE \"public\".\"pairing_status\" AS ENUM('proposed', 'active', 'ended')");
     await queryRunner.query("CREATE TABLE \"pairings\" (\"id\" uuid NOT NULL DEFAULT gen_random_uuid(), \"region_id\" uuid NOT NULL, \"urban_school_id\" uuid NOT NULL, \"master_teacher_id\" uuid NOT NULL, \"term\" character varying(11) NOT NULL, \"subjects\" text array NOT NULL, \"status\" \"public\".\"pairing_status\" NOT NULL DEFAULT 'proposed', \"created_by_id\" uuid NOT NULL, \"activated_at\" TIMESTAMP WITH TIME ZONE, \"ended_at\" TIMESTAMP WITH TIME ZONE, \"end_reason\" character varying(200), \"created_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), \"updated_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT \"PK_db617dbea5aade9510d4a31c4f7\" PRIMARY KEY (\"id\"))");
     await queryRunner.query("CREATE INDEX \"IDX_c9a4093a0d2677b0ee4cc55f7f\" ON \"pairings\"  (\"region_id\") ");
@@ -34,6 +34,7 @@ export class Foundation1795441898770 implements MigrationInterface {
     await queryRunner.query("ALTER TABLE \"users\" ADD CONSTRAINT \"FK_1901e9aae03c8897b7dd460c27f\" FOREIGN KEY (\"region_id\") REFERENCES \"regions\"(\"id\") ON DELETE RESTRICT ON UPDATE NO ACTION");
     await queryRunner.query("ALTER TABLE \"users\" ADD CONSTRAINT \"FK_25e1cf8f41bae2f3d11f3c2a028\" FOREIGN KEY (\"school_id\") REFERENCES \"schools\"(\"id\") ON DELETE RESTRICT ON UPDATE NO ACTION");
     await queryRunner.query("ALTER TABLE \"refresh_tokens\" ADD CONSTRAINT \"FK_3ddc983c5f7bcf132fd8732c3f4\" FOREIGN KEY (\"user_id\") REFERENCES \"users\"(\"id\") ON DELETE CASCADE ON UPDATE NO ACTION");
+    await queryRunner.query("ALTER TABLE \"invites\" ADD CONSTRAINT \"FK_7f272b614964ed5c2fb53463081\" FOREIGN KEY (\"region_id\") REFERENCES \"regions\"(\"id\") ON DELETE CASCADE ON UPDATE NO ACTION");
     await queryRunner.query("ALTER TABLE \"invites\" ADD CONSTRAINT \"FK_7f2f179b9f5940e0f8f41847cfa\" FOREIGN KEY (\"school_id\") REFERENCES \"schools\"(\"id\") ON DELETE CASCADE ON UPDATE NO ACTION");
     await queryRunner.query("ALTER TABLE \"invites\" ADD CONSTRAINT \"FK_5e2a07492128e96a16b3fdcf9a0\" FOREIGN KEY (\"created_by_id\") REFERENCES \"users\"(\"id\") ON DELETE CASCADE ON UPDATE NO ACTION");
     await queryRunner.query("ALTER TABLE \"pairings\" ADD CONSTRAINT \"FK_c9a4093a0d2677b0ee4cc55f7f3\" FOREIGN KEY (\"region_id\") REFERENCES \"regions\"(\"id\") ON DELETE RESTRICT ON UPDATE NO ACTION");
@@ -55,6 +56,7 @@ export class Foundation1795441898770 implements MigrationInterface {
     await queryRunner.query("ALTER TABLE \"pairings\" DROP CONSTRAINT \"FK_c9a4093a0d2677b0ee4cc55f7f3\"");
     await queryRunner.query("ALTER TABLE \"invites\" DROP CONSTRAINT \"FK_5e2a07492128e96a16b3fdcf9a0\"");
     await queryRunner.query("ALTER TABLE \"invites\" DROP CONSTRAINT \"FK_7f2f179b9f5940e0f8f41847cfa\"");
+    await queryRunner.query("ALTER TABLE \"invites\" DROP CONSTRAINT \"FK_7f272b614964ed5c2fb53463081\"");
     await queryRunner.query("ALTER TABLE \"refresh_tokens\" DROP CONSTRAINT \"FK_3ddc983c5f7bcf132fd8732c3f4\"");
     await queryRunner.query("ALTER TABLE \"users\" DROP CONSTRAINT \"FK_25e1cf8f41bae2f3d11f3c2a028\"");
     await queryRunner.query("ALTER TABLE \"users\" DROP CONSTRAINT \"FK_1901e9aae03c8897b7dd460c27f\"");

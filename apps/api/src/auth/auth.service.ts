@@ -1,0 +1,184 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { AppConfig } from '@tongke/config';
+import { PasswordHasher, TokenService, type Principal } from '@tongke/auth';
+import type {
+  AcceptInviteRequest,
+  ChangePasswordRequest,
+  LoginRequest,
+  LoginResponse,
+  TokenPair,
+} from '@tongke/contracts';
+import { Invite, RefreshToken, School, User } from '@tongke/database';
+import { DataSource, IsNull, Repository, type EntityManager } from 'typeorm';
+import { Clock } from '../common/clock.js';
+import { toUserDto } from '../common/mappers.js';
+import { AuthErrors } from './auth.errors.js';
+
+/** Normalizes what people type into the login box: emails lower-cased, phones to 11 digits. */
+export function parseIdentifier(raw: string): { email: string } | { phone: string } | null {
+  const value = raw.trim();
+  if (value.includes('@')) return { email: value.toLowerCase() };
+  const digits = value.replace(/[\s-]/g, '').replace(/^\+?86/, '');
+  return /^1[3-9]\d{9}$/.test(digits) ? { phone: digits } : null;
+}
+
+export function principalOf(user: User): Principal {
+  return {
+    userId: user.id,
+    role: user.role,
+    regionId: user.regionId,
+    schoolId: user.schoolId,
+    isMasterTeacher: user.isMasterTeacher,
+    displayName: user.displayName,
+  };
+}
+
+@Injectable()
+export class AuthService {
+  /** Verified against when the account does not exist, so both paths cost the same time. */
+  private dummyHash?: Promise<string>;
+
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    @InjectRepository(RefreshToken) private readonly refreshTokens: Repository<RefreshToken>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly hasher: PasswordHasher,
+    private readonly tokens: TokenService,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  async login(req: LoginRequest): Promise<LoginResponse> {
+    const id = parseIdentifier(req.identifier);
+    const user = id
+      ? await this.users.createQueryBuilder('u').addSelect('u.passwordHash').where(id).getOne()
+      : null;
+    if (!user) {
+      this.dummyHash ??= this.hasher.hash('not-a-real-password-000');
+      await this.hasher.verify(await this.dummyHash, req.password);
+      throw AuthErrors.badCredentials();
+    }
+    if (!(await this.hasher.verify(user.passwordHash, req.password))) throw AuthErrors.badCredentials();
+    if (user.disabledAt) throw AuthErrors.accountDisabled();
+    const pair = await this.issue(this.dataSource.manager, user, randomUUID());
+    return { ...pair, user: toUserDto(user) };
+  }
+
+  /** Rotates a refresh token. Presenting one that was already rotated revokes its whole family. */
+  async refresh(refreshToken: string): Promise<LoginResponse> {
+    const hash = this.tokens.hashSecret(refreshToken);
+    const outcome = await this.dataSource.transaction(async (m) => {
+      const row = await m.getRepository(RefreshToken).findOne({
+        where: { tokenHash: hash },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!row) return { error: AuthErrors.refreshInvalid() };
+      const now = this.clock.now();
+      if (row.rotatedAt) {
+        await m
+          .getRepository(RefreshToken)
+          .update({ familyId: row.familyId, revokedAt: IsNull() }, { revokedAt: now });
+        return { error: AuthErrors.refreshReused() };
+      }
+      if (row.revokedAt || row.expiresAt <= now) return { error: AuthErrors.refreshInvalid() };
+      const user = await m.getRepository(User).findOne({ where: { id: row.userId } });
+      if (!user || user.disabledAt) return { error: AuthErrors.refreshInvalid() };
+      await m.getRepository(RefreshToken).update({ id: row.id }, { rotatedAt: now });
+      const pair = await this.issue(m, user, row.familyId);
+      return { result: { ...pair, user: toUserDto(user) } };
+    });
+    // The family revocation must commit, so the error is thrown after the transaction.
+    if ('error' in outcome) throw outcome.error;
+    return outcome.result;
+  }
+
+  async logout(principal: Principal, refreshToken: string): Promise<void> {
+    const row = await this.refreshTokens.findOne({ where: { tokenHash: this.tokens.hashSecret(refreshToken) } });
+    if (!row || row.userId !== principal.userId) return;
+    await this.refreshTokens.update({ familyId: row.familyId, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+  }
+
+  /** Changes the password and signs out every other session; returns a fresh login for this one. */
+  async changePassword(principal: Principal, req: ChangePasswordRequest): Promise<LoginResponse> {
+    const user = await this.users
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where({ id: principal.userId })
+      .getOne();
+    if (!user || user.disabledAt) throw AuthErrors.badCredentials();
+    if (!(await this.hasher.verify(user.passwordHash, req.currentPassword))) throw AuthErrors.wrongCurrentPassword();
+    if (req.currentPassword === req.newPassword) throw AuthErrors.samePassword();
+    const newHash = await this.hasher.hash(req.newPassword);
+    const pair = await this.dataSource.transaction(async (m) => {
+      await m.getRepository(User).update({ id: user.id }, { passwordHash: newHash });
+      await m
+        .getRepository(RefreshToken)
+        .update({ userId: user.id, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+      return this.issue(m, user, randomUUID());
+    });
+    return { ...pair, user: toUserDto(user) };
+  }
+
+  /** A teacher joins their school with a single-use invite code. */
+  async acceptInvite(req: AcceptInviteRequest): Promise<LoginResponse> {
+    if (!req.email && !req.phone) throw AuthErrors.identifierRequired();
+    const passwordHash = await this.hasher.hash(req.password);
+    const email = req.email?.trim().toLowerCase() ?? null;
+    const phone = req.phone ?? null;
+    const outcome = await this.dataSource.transaction(async (m) => {
+      const invite = await m.getRepository(Invite).findOne({
+        where: { codeHash: this.tokens.hashSecret(req.code.trim()) },
+        lock: { mode: 'pessimistic_write' },
+      });
+      const now = this.clock.now();
+      if (!invite || invite.usedAt || invite.expiresAt <= now) return { error: AuthErrors.inviteInvalid() };
+      const taken = await m
+        .getRepository(User)
+        .createQueryBuilder('u')
+        .where('(u.email = :email OR u.phone = :phone)', { email, phone })
+        .getCount();
+      if (taken > 0) return { error: AuthErrors.identifierTaken() };
+      const school = invite.schoolId ? await m.getRepository(School).findOneByOrFail({ id: invite.schoolId }) : null;
+      const user = await m.getRepository(User).save(
+        m.getRepository(User).create({
+          email,
+          phone,
+          displayName: req.displayName.trim(),
+          passwordHash,
+          role: invite.role,
+          schoolId: school?.id ?? null,
+          regionId: invite.regionId,
+          isMasterTeacher: invite.isMasterTeacher,
+          subjects: [],
+          disabledAt: null,
+        }),
+      );
+      await m.getRepository(Invite).update({ id: invite.id }, { usedAt: now, usedById: user.id });
+      const pair = await this.issue(m, user, randomUUID());
+      return { result: { ...pair, user: toUserDto(user) } };
+    });
+    if ('error' in outcome) throw outcome.error;
+    return outcome.result;
+  }
+
+  private async issue(m: EntityManager, user: User, familyId: string): Promise<TokenPair> {
+    const refreshToken = this.tokens.newOpaqueSecret();
+    const expiresAt = new Date(this.clock.now().getTime() + this.config.jwt.refreshTtlDays * 86_400_000);
+    await m.getRepository(RefreshToken).insert({
+      userId: user.id,
+      familyId,
+      tokenHash: this.tokens.hashSecret(refreshToken),
+      expiresAt,
+      rotatedAt: null,
+      revokedAt: null,
+    });
+    return {
+      accessToken: this.tokens.signAccess(principalOf(user)),
+      expiresIn: this.tokens.accessTtlSeconds,
+      refreshToken,
+      refreshExpiresAt: expiresAt.toISOString(),
+    };
+  }
+}

@@ -1,0 +1,26 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { TokenModule } from '@tongke/auth';
+import { pinoParams } from '@tongke/common';
+import { AppConfig, ConfigModule } from '@tongke/config';
+import { DatabaseModule } from '@tongke/database';
+import { LoggerModule } from 'nestjs-pino';
+import { HealthController } from './health/health.controller.js';
+import { PresenceGateway } from './presence/presence.gateway.js';
+import { RealtimeState } from './realtime/realtime-state.js';
+
+@Module({})
+export class ClassroomModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: ClassroomModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(pinoParams(config.logLevel, 'classroom')),
+        DatabaseModule.forRoot(),
+        TokenModule,
+      ],
+      controllers: [HealthController],
+      providers: [PresenceGateway, RealtimeState],
+    };
+  }
+}

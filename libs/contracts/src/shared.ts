@@ -1,0 +1,5 @@
+/** The browser-safe part of the contracts: constants and types, no decorators. The web app imports this. */
+export * from './api/constants.js';
+export * from './taxonomy.js';
+export type * from './api/types.js';
+export type * from './api/socket-events.js';
