@@ -8,9 +8,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTestDatabase, openDataSource } from '@tongke/database';
 
-const name = process.argv[2];
-if (!name || !/^[A-Z][A-Za-z0-9]+$/.test(name)) {
-  console.error('usage: npm run migration:generate -- <PascalCaseName>');
+const [name, domain = 'core'] = process.argv.slice(2);
+if (!name || !/^[A-Z][A-Za-z0-9]+$/.test(name) || !/^[a-z]+$/.test(domain)) {
+  console.error('usage: npm run migration:generate -- <PascalCaseName> [core|library|lessons|planning|equity]');
   process.exit(2);
 }
 const db = await createTestDatabase();
@@ -38,9 +38,9 @@ ${down.join('\n')}
   }
 }
 `;
-    const path = join('libs/database/src/migrations', `${timestamp}-${name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()}.ts`);
+    const path = join('libs/database/src/migrations', domain, `${timestamp}-${name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()}.ts`);
     writeFileSync(path, file);
-    console.log(`Wrote ${path}: add it to MIGRATIONS in libs/database/src/migrations/index.ts and review it.`);
+    console.log(`Wrote ${path}: review it (drop statements of other domains' tables), then list it in libs/database/src/migrations/${domain}/index.ts.`);
   }
 } finally {
   await dataSource.destroy();

@@ -1,10 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TokenModule } from '@tongke/auth';
-import { pinoParams } from '@tongke/common';
+import { DomainEventsModule, pinoParams } from '@tongke/common';
 import { AppConfig, ConfigModule } from '@tongke/config';
 import { DatabaseModule } from '@tongke/database';
 import { LoggerModule } from 'nestjs-pino';
 import { HealthController } from './health/health.controller.js';
+import { LessonRealtimeModule } from './lesson/lesson.module.js';
+import { PlanningRealtimeModule } from './planning/planning.module.js';
 import { PresenceGateway } from './presence/presence.gateway.js';
 import { RealtimeState } from './realtime/realtime-state.js';
 
@@ -18,6 +20,9 @@ export class ClassroomModule {
         LoggerModule.forRoot(pinoParams(config.logLevel, 'classroom')),
         DatabaseModule.forRoot(),
         TokenModule,
+        DomainEventsModule,
+        LessonRealtimeModule,
+        PlanningRealtimeModule,
       ],
       controllers: [HealthController],
       providers: [PresenceGateway, RealtimeState],

@@ -3,3 +3,4 @@ export * from './api/constants.js';
 export * from './taxonomy.js';
 export type * from './api/types.js';
 export type * from './api/socket-events.js';
+export type * from './api/events.js';

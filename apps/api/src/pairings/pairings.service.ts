@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { Scope, type Principal } from '@tongke/auth';
-import { CommonErrors } from '@tongke/common';
+import { CommonErrors, DomainEvents } from '@tongke/common';
 import {
   SUBJECT_CODES,
   type CreatePairingRequest,
@@ -24,6 +24,8 @@ export function canSeePairing(p: Principal, pairing: Pairing): boolean {
   return pairing.urbanSchoolId === p.schoolId || (pairing.partnerSchools ?? []).some((s) => s.id === p.schoolId);
 }
 
+const actorOf = (p: Principal) => ({ userId: p.userId, schoolId: p.schoolId, regionId: p.regionId });
+
 @Injectable()
 export class PairingsService {
   constructor(
@@ -33,6 +35,7 @@ export class PairingsService {
     @InjectRepository(Classroom) private readonly classrooms: Repository<Classroom>,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
+    private readonly events: DomainEvents,
   ) {}
 
   async list(p: Principal, filter: { status?: PairingStatus }): Promise<PairingDto[]> {
@@ -131,6 +134,7 @@ export class PairingsService {
       );
       return saved.id;
     });
+    this.events.publish('pairing.created', { pairingId: id, regionId: urban.regionId, actor: actorOf(p) });
     return this.get(p, id);
   }
 
@@ -160,6 +164,11 @@ export class PairingsService {
       .execute();
     // Someone else moved it first.
     if (!changed.affected) throw PairingErrors.badTransition(pairing.status, to);
+    this.events.publish(to === 'active' ? 'pairing.activated' : 'pairing.ended', {
+      pairingId: id,
+      regionId: pairing.regionId,
+      actor: actorOf(p),
+    });
     return this.get(p, id);
   }
 
