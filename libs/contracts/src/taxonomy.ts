@@ -343,12 +343,12 @@ export type VolumeCode = Taxonomy['volumes'][number]['code'];
 export type ResourceTypeCode = Taxonomy['resourceTypes'][number]['code'];
 export type LicenseCode = Taxonomy['licenses'][number]['code'];
 
-export const SUBJECT_CODES = TAXONOMY.subjects.map((s) => s.code) as SubjectCode[];
-export const STAGE_CODES = TAXONOMY.stages.map((s) => s.code) as StageCode[];
-export const EDITION_CODES = TAXONOMY.editions.map((s) => s.code) as EditionCode[];
-export const VOLUME_CODES = TAXONOMY.volumes.map((s) => s.code) as VolumeCode[];
-export const RESOURCE_TYPE_CODES = TAXONOMY.resourceTypes.map((s) => s.code) as ResourceTypeCode[];
-export const LICENSE_CODES = TAXONOMY.licenses.map((s) => s.code) as LicenseCode[];
+export const SUBJECT_CODES: SubjectCode[] = TAXONOMY.subjects.map((s): SubjectCode => s.code);
+export const STAGE_CODES: StageCode[] = TAXONOMY.stages.map((s): StageCode => s.code);
+export const EDITION_CODES: EditionCode[] = TAXONOMY.editions.map((s): EditionCode => s.code);
+export const VOLUME_CODES: VolumeCode[] = TAXONOMY.volumes.map((s): VolumeCode => s.code);
+export const RESOURCE_TYPE_CODES: ResourceTypeCode[] = TAXONOMY.resourceTypes.map((s): ResourceTypeCode => s.code);
+export const LICENSE_CODES: LicenseCode[] = TAXONOMY.licenses.map((s): LicenseCode => s.code);
 
 /** Grades of a stage, by label (e.g. 七年级). */
 export function gradesOf(stage: string): readonly string[] {

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { AppConfig } from '@tongke/config';
 import { PasswordHasher, TokenService, type Principal } from '@tongke/auth';
+import type { AppError } from '@tongke/common';
 import type {
   AcceptInviteRequest,
   ChangePasswordRequest,
@@ -34,6 +35,9 @@ export function principalOf(user: User): Principal {
     displayName: user.displayName,
   };
 }
+
+/** Errors decided inside a transaction are thrown after it, so what it wrote (a revocation) commits. */
+type Outcome<T> = { ok: false; error: AppError } | { ok: true; result: T };
 
 @Injectable()
 export class AuthService {
@@ -69,28 +73,28 @@ export class AuthService {
   /** Rotates a refresh token. Presenting one that was already rotated revokes its whole family. */
   async refresh(refreshToken: string): Promise<LoginResponse> {
     const hash = this.tokens.hashSecret(refreshToken);
-    const outcome = await this.dataSource.transaction(async (m) => {
+    const outcome = await this.dataSource.transaction(async (m): Promise<Outcome<LoginResponse>> => {
       const row = await m.getRepository(RefreshToken).findOne({
         where: { tokenHash: hash },
         lock: { mode: 'pessimistic_write' },
       });
-      if (!row) return { error: AuthErrors.refreshInvalid() };
+      if (!row) return { ok: false, error: AuthErrors.refreshInvalid() };
       const now = this.clock.now();
       if (row.rotatedAt) {
         await m
           .getRepository(RefreshToken)
           .update({ familyId: row.familyId, revokedAt: IsNull() }, { revokedAt: now });
-        return { error: AuthErrors.refreshReused() };
+        return { ok: false, error: AuthErrors.refreshReused() };
       }
-      if (row.revokedAt || row.expiresAt <= now) return { error: AuthErrors.refreshInvalid() };
+      if (row.revokedAt || row.expiresAt <= now) return { ok: false, error: AuthErrors.refreshInvalid() };
       const user = await m.getRepository(User).findOne({ where: { id: row.userId } });
-      if (!user || user.disabledAt) return { error: AuthErrors.refreshInvalid() };
+      if (!user || user.disabledAt) return { ok: false, error: AuthErrors.refreshInvalid() };
       await m.getRepository(RefreshToken).update({ id: row.id }, { rotatedAt: now });
       const pair = await this.issue(m, user, row.familyId);
-      return { result: { ...pair, user: toUserDto(user) } };
+      return { ok: true, result: { ...pair, user: toUserDto(user) } };
     });
     // The family revocation must commit, so the error is thrown after the transaction.
-    if ('error' in outcome) throw outcome.error;
+    if (!outcome.ok) throw outcome.error;
     return outcome.result;
   }
 
@@ -127,19 +131,19 @@ export class AuthService {
     const passwordHash = await this.hasher.hash(req.password);
     const email = req.email?.trim().toLowerCase() ?? null;
     const phone = req.phone ?? null;
-    const outcome = await this.dataSource.transaction(async (m) => {
+    const outcome = await this.dataSource.transaction(async (m): Promise<Outcome<LoginResponse>> => {
       const invite = await m.getRepository(Invite).findOne({
         where: { codeHash: this.tokens.hashSecret(req.code.trim()) },
         lock: { mode: 'pessimistic_write' },
       });
       const now = this.clock.now();
-      if (!invite || invite.usedAt || invite.expiresAt <= now) return { error: AuthErrors.inviteInvalid() };
+      if (!invite || invite.usedAt || invite.expiresAt <= now) return { ok: false, error: AuthErrors.inviteInvalid() };
       const taken = await m
         .getRepository(User)
         .createQueryBuilder('u')
         .where('(u.email = :email OR u.phone = :phone)', { email, phone })
         .getCount();
-      if (taken > 0) return { error: AuthErrors.identifierTaken() };
+      if (taken > 0) return { ok: false, error: AuthErrors.identifierTaken() };
       const school = invite.schoolId ? await m.getRepository(School).findOneByOrFail({ id: invite.schoolId }) : null;
       const user = await m.getRepository(User).save(
         m.getRepository(User).create({
@@ -157,9 +161,9 @@ export class AuthService {
       );
       await m.getRepository(Invite).update({ id: invite.id }, { usedAt: now, usedById: user.id });
       const pair = await this.issue(m, user, randomUUID());
-      return { result: { ...pair, user: toUserDto(user) } };
+      return { ok: true, result: { ...pair, user: toUserDto(user) } };
     });
-    if ('error' in outcome) throw outcome.error;
+    if (!outcome.ok) throw outcome.error;
     return outcome.result;
   }
 

@@ -102,6 +102,8 @@ export class PairingsService {
 
     const id = await this.dataSource.transaction(async (m) => {
       // One live pairing per (urban school, partner, term, subject): a second one is a mistake, not a plan.
+      // Locking the urban school's row serialises concurrent creations for it.
+      await m.getRepository(School).findOne({ where: { id: urban.id }, lock: { mode: 'pessimistic_write' } });
       const clash = await m
         .getRepository(Pairing)
         .createQueryBuilder('p')
@@ -113,7 +115,6 @@ export class PairingsService {
         })
         .andWhere('pps.school_id IN (:...partners)', { partners: req.partnerSchoolIds })
         .andWhere('p.subjects && :subjects', { subjects: req.subjects })
-        .setLock('pessimistic_write', undefined, ['p'])
         .getCount();
       if (clash > 0) throw PairingErrors.duplicate();
       const saved = await m.getRepository(Pairing).save(

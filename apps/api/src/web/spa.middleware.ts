@@ -26,7 +26,10 @@ export function spaHandlers(distDir: string): RequestHandler[] {
     res.sendFile(index);
   };
   return [
-    (req, res, next) => (req.path.startsWith('/api') ? next() : statics(req, res, next)),
+    (req, res, next) => {
+      if (req.path.startsWith('/api')) next();
+      else void statics(req, res, next);
+    },
     fallback,
   ];
 }

@@ -50,7 +50,7 @@ export class ClassroomIoAdapter extends IoAdapter {
       pingInterval: 10_000,
       pingTimeout: 20_000,
       maxHttpBufferSize: 1_000_000,
-    } as ServerOptions) as Server;
+    } as ServerOptions);
     if (this.adapterConstructor) server.adapter(this.adapterConstructor);
     return server;
   }

@@ -42,6 +42,6 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     target: { kind: 'embedded', embeddedDir: join(dir, 'pglite') },
     env: { TONGKE_DATA_DIR: dir },
-    drop: async () => rmSync(dir, { recursive: true, force: true }),
+    drop: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })),
   };
 }
