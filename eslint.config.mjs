@@ -37,7 +37,15 @@ export default tseslint.config(
   },
   {
     // Tests, benches and scripts may read the environment and use loose typing of HTTP bodies.
-    files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.{ts,mjs}', '**/*.spec.ts', 'libs/**/testing/**/*.ts', 'libs/config/src/**/*.ts', 'libs/database/src/testing/**'],
+    files: [
+      'test/**/*.ts',
+      'bench/**/*.ts',
+      'scripts/**/*.{ts,mjs}',
+      '**/*.spec.ts',
+      'libs/**/testing/**/*.ts',
+      'libs/config/src/**/*.ts',
+      'libs/database/src/testing/**',
+    ],
     rules: {
       'no-restricted-syntax': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',

@@ -10,7 +10,9 @@ import { createTestDatabase, openDataSource } from '@tongke/database';
 
 const [name, domain = 'core'] = process.argv.slice(2);
 if (!name || !/^[A-Z][A-Za-z0-9]+$/.test(name) || !/^[a-z]+$/.test(domain)) {
-  console.error('usage: npm run migration:generate -- <PascalCaseName> [core|library|lessons|planning|equity]');
+  console.error(
+    'usage: npm run migration:generate -- <PascalCaseName> [core|library|lessons|planning|equity]',
+  );
   process.exit(2);
 }
 const db = await createTestDatabase();
@@ -22,8 +24,16 @@ try {
   } else {
     const timestamp = Date.now();
     const q = (s: string) => JSON.stringify(s);
-    const up = sql.upQueries.map((x) => `    await queryRunner.query(${q(x.query)}${x.parameters?.length ? `, ${JSON.stringify(x.parameters)}` : ''});`);
-    const down = sql.downQueries.reverse().map((x) => `    await queryRunner.query(${q(x.query)}${x.parameters?.length ? `, ${JSON.stringify(x.parameters)}` : ''});`);
+    const up = sql.upQueries.map(
+      (x) =>
+        `    await queryRunner.query(${q(x.query)}${x.parameters?.length ? `, ${JSON.stringify(x.parameters)}` : ''});`,
+    );
+    const down = sql.downQueries
+      .reverse()
+      .map(
+        (x) =>
+          `    await queryRunner.query(${q(x.query)}${x.parameters?.length ? `, ${JSON.stringify(x.parameters)}` : ''});`,
+      );
     const file = `import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 export class ${name}${timestamp} implements MigrationInterface {
@@ -38,9 +48,15 @@ ${down.join('\n')}
   }
 }
 `;
-    const path = join('libs/database/src/migrations', domain, `${timestamp}-${name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()}.ts`);
+    const path = join(
+      'libs/database/src/migrations',
+      domain,
+      `${timestamp}-${name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()}.ts`,
+    );
     writeFileSync(path, file);
-    console.log(`Wrote ${path}: review it (drop statements of other domains' tables), then list it in libs/database/src/migrations/${domain}/index.ts.`);
+    console.log(
+      `Wrote ${path}: review it (drop statements of other domains' tables), then list it in libs/database/src/migrations/${domain}/index.ts.`,
+    );
   }
 } finally {
   await dataSource.destroy();

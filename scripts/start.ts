@@ -35,7 +35,10 @@ const out: string[] = [
   ` Data                    ${config.database.kind === 'embedded' ? `embedded, in ${config.dataDir}` : 'PostgreSQL'}`,
 ];
 if (seed) {
-  out.push('', ` Demo logins (password for all: ${seed.password})${seed.created ? '' : ' — demo data already present'}`);
+  out.push(
+    '',
+    ` Demo logins (password for all: ${seed.password})${seed.created ? '' : ' — demo data already present'}`,
+  );
   for (const l of seed.logins) out.push(`   ${l.email.padEnd(32)} ${l.purpose}`);
 }
 out.push(line, '');

@@ -10,18 +10,26 @@ const args = process.argv.slice(2);
 const browserOnly = args.includes('--browser-only');
 const passThrough = args.filter((a) => a !== '--browser-only');
 
-const chromium = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => p && existsSync(p));
+const chromium = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
+  (p) => p && existsSync(p),
+);
 const projects = browserOnly ? [] : ['unit', 'integration'];
 if (chromium) {
   projects.push('browser');
   if (!existsSync(join(root, 'dist/web/index.html'))) {
     console.log('› Building the web app for the browser tests…');
-    const b = spawnSync('npx', ['vite', 'build', '--config', 'apps/web/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+    const b = spawnSync(
+      'npx',
+      ['vite', 'build', '--config', 'apps/web/vite.config.ts', '--logLevel', 'warn'],
+      { cwd: root, stdio: 'inherit' },
+    );
     if (b.status !== 0) process.exit(b.status ?? 1);
   }
 }
 if (projects.length === 0) {
-  console.error('Browser tests need Chromium: apt-get install -y chromium fonts-wqy-microhei (or set CHROMIUM_PATH).');
+  console.error(
+    'Browser tests need Chromium: apt-get install -y chromium fonts-wqy-microhei (or set CHROMIUM_PATH).',
+  );
   process.exit(1);
 }
 
@@ -34,11 +42,24 @@ mkdirSync(join(root, 'test-artifacts'), { recursive: true });
 const report = join(root, 'test-artifacts/jest-report.json');
 const r = spawnSync(
   'npx',
-  ['jest', '--selectProjects', ...projects, '--maxWorkers=2', '--json', `--outputFile=${report}`, ...passThrough],
+  [
+    'jest',
+    '--selectProjects',
+    ...projects,
+    '--maxWorkers=2',
+    '--json',
+    `--outputFile=${report}`,
+    ...passThrough,
+  ],
   {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings=ExperimentalWarning`.trim(), CHROMIUM_PATH: chromium ?? '' },
+    env: {
+      ...process.env,
+      NODE_OPTIONS:
+        `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings=ExperimentalWarning`.trim(),
+      CHROMIUM_PATH: chromium ?? '',
+    },
   },
 );
 
@@ -50,6 +71,8 @@ if (!chromium) {
 }
 if (existsSync(report)) {
   const j = JSON.parse(readFileSync(report, 'utf8'));
-  console.log(`tests: ${j.numPassedTests} passed, ${j.numFailedTests} failed${j.numPendingTests ? `, ${j.numPendingTests} skipped` : ''}`);
+  console.log(
+    `tests: ${j.numPassedTests} passed, ${j.numFailedTests} failed${j.numPendingTests ? `, ${j.numPendingTests} skipped` : ''}`,
+  );
 }
 process.exit(r.status ?? 1);

@@ -16,7 +16,11 @@ describe('accounts', () => {
       .send({ identifier: county.master.user.email!.toUpperCase(), password: TEST_PASSWORD });
     expect(res.status).toBe(200);
     expect(res.body.expiresIn).toBe(900);
-    expect(res.body.user).toMatchObject({ id: county.master.user.id, role: 'teacher', isMasterTeacher: true });
+    expect(res.body.user).toMatchObject({
+      id: county.master.user.id,
+      role: 'teacher',
+      isMasterTeacher: true,
+    });
     expect(res.body.user).not.toHaveProperty('passwordHash');
     const me = await ctx.http.get('/api/auth/me').set('Authorization', `Bearer ${res.body.accessToken}`);
     expect(me.status).toBe(200);
@@ -24,8 +28,12 @@ describe('accounts', () => {
   });
 
   it('refuses a wrong password with one message that does not reveal whether the account exists', async () => {
-    const wrong = await ctx.http.post('/api/auth/login').send({ identifier: county.master.user.email, password: 'nope-nope-nope' });
-    const unknown = await ctx.http.post('/api/auth/login').send({ identifier: 'nobody@test.tongke.cn', password: 'nope-nope-nope' });
+    const wrong = await ctx.http
+      .post('/api/auth/login')
+      .send({ identifier: county.master.user.email, password: 'nope-nope-nope' });
+    const unknown = await ctx.http
+      .post('/api/auth/login')
+      .send({ identifier: 'nobody@test.tongke.cn', password: 'nope-nope-nope' });
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
     expect(wrong.body).toEqual(expect.objectContaining({ statusCode: 401, code: 'AUTH_BAD_CREDENTIALS' }));
@@ -50,12 +58,17 @@ describe('accounts', () => {
 
     // Another login (another family) is untouched.
     const other = await ctx.login(county.ruralTeacher.user.email!);
-    expect((await ctx.http.post('/api/auth/refresh').send({ refreshToken: other.refreshToken })).status).toBe(200);
+    expect((await ctx.http.post('/api/auth/refresh').send({ refreshToken: other.refreshToken })).status).toBe(
+      200,
+    );
   });
 
   it('logout ends the session’s refresh tokens', async () => {
     const login = await ctx.login(county.ruralAdmin.user.email!);
-    const out = await ctx.http.post('/api/auth/logout').set('Authorization', login.auth).send({ refreshToken: login.refreshToken });
+    const out = await ctx.http
+      .post('/api/auth/logout')
+      .set('Authorization', login.auth)
+      .send({ refreshToken: login.refreshToken });
     expect(out.status).toBe(204);
     const refresh = await ctx.http.post('/api/auth/refresh').send({ refreshToken: login.refreshToken });
     expect(refresh.status).toBe(401);
@@ -76,8 +89,16 @@ describe('accounts', () => {
       .send({ currentPassword: TEST_PASSWORD, newPassword: 'a-brand-new-passphrase' });
     expect(ok.status).toBe(200);
     expect(ok.body.refreshToken).toBeTruthy();
-    expect((await ctx.http.post('/api/auth/login').send({ identifier: teacher.user.email, password: TEST_PASSWORD })).status).toBe(401);
-    expect((await ctx.http.post('/api/auth/refresh').send({ refreshToken: otherSession.refreshToken })).status).toBe(401);
+    expect(
+      (
+        await ctx.http
+          .post('/api/auth/login')
+          .send({ identifier: teacher.user.email, password: TEST_PASSWORD })
+      ).status,
+    ).toBe(401);
+    expect(
+      (await ctx.http.post('/api/auth/refresh').send({ refreshToken: otherSession.refreshToken })).status,
+    ).toBe(401);
     await expect(ctx.login(teacher.user.email!, 'a-brand-new-passphrase')).resolves.toBeTruthy();
   });
 
@@ -89,16 +110,26 @@ describe('accounts', () => {
     expect(invite.status).toBe(201);
     expect(invite.body.code).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
     const join = (email: string) =>
-      ctx.http.post('/api/auth/accept-invite').send({ code: invite.body.code, displayName: '新老师', email, password: TEST_PASSWORD });
+      ctx.http
+        .post('/api/auth/accept-invite')
+        .send({ code: invite.body.code, displayName: '新老师', email, password: TEST_PASSWORD });
     const first = await join('new1@test.tongke.cn');
     expect(first.status).toBe(201);
-    expect(first.body.user).toMatchObject({ role: 'teacher', schoolId: county.rural.id, regionId: county.region.id });
+    expect(first.body.user).toMatchObject({
+      role: 'teacher',
+      schoolId: county.rural.id,
+      regionId: county.region.id,
+    });
     const second = await join('new2@test.tongke.cn');
     expect(second.status).toBe(400);
     expect(second.body.code).toBe('INVITE_INVALID');
     // The listing never shows codes again.
-    const list = await ctx.http.get(`/api/schools/${county.rural.id}/invites`).set('Authorization', county.ruralAdmin.auth);
-    expect(list.body.find((i: { id: string }) => i.id === invite.body.id)).toMatchObject({ usedAt: expect.any(String) });
+    const list = await ctx.http
+      .get(`/api/schools/${county.rural.id}/invites`)
+      .set('Authorization', county.ruralAdmin.auth);
+    expect(list.body.find((i: { id: string }) => i.id === invite.body.id)).toMatchObject({
+      usedAt: expect.any(String),
+    });
     expect(list.body.every((i: { code?: string }) => i.code === undefined)).toBe(true);
   });
 
@@ -107,22 +138,35 @@ describe('accounts', () => {
       .post(`/api/schools/${county.rural.id}/invites`)
       .set('Authorization', county.ruralAdmin.auth)
       .send({});
-    await ctx.dataSource.query(`UPDATE invites SET expires_at = now() - interval '1 minute' WHERE id = $1`, [invite.body.id]);
-    const res = await ctx.http
-      .post('/api/auth/accept-invite')
-      .send({ code: invite.body.code, displayName: '迟到的老师', phone: '13912345678', password: TEST_PASSWORD });
+    await ctx.dataSource.query(`UPDATE invites SET expires_at = now() - interval '1 minute' WHERE id = $1`, [
+      invite.body.id,
+    ]);
+    const res = await ctx.http.post('/api/auth/accept-invite').send({
+      code: invite.body.code,
+      displayName: '迟到的老师',
+      phone: '13912345678',
+      password: TEST_PASSWORD,
+    });
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('INVITE_INVALID');
     expect(await ctx.dataSource.query(`SELECT 1 FROM users WHERE phone = '13912345678'`)).toHaveLength(0);
   });
 
   it('logs in by phone number as typed with spaces or +86', async () => {
-    const invite = await ctx.http.post(`/api/schools/${county.rural.id}/invites`).set('Authorization', county.ruralAdmin.auth).send({});
-    const joined = await ctx.http
-      .post('/api/auth/accept-invite')
-      .send({ code: invite.body.code, displayName: '手机老师', phone: '13800001111', password: TEST_PASSWORD });
+    const invite = await ctx.http
+      .post(`/api/schools/${county.rural.id}/invites`)
+      .set('Authorization', county.ruralAdmin.auth)
+      .send({});
+    const joined = await ctx.http.post('/api/auth/accept-invite').send({
+      code: invite.body.code,
+      displayName: '手机老师',
+      phone: '13800001111',
+      password: TEST_PASSWORD,
+    });
     expect(joined.status).toBe(201);
-    const res = await ctx.http.post('/api/auth/login').send({ identifier: '+86 138 0000 1111', password: TEST_PASSWORD });
+    const res = await ctx.http
+      .post('/api/auth/login')
+      .send({ identifier: '+86 138 0000 1111', password: TEST_PASSWORD });
     expect(res.status).toBe(200);
     expect(res.body.user.phone).toBe('13800001111');
   });
@@ -135,10 +179,14 @@ describe('accounts', () => {
       .send({ disabled: true });
     expect(disable.status).toBe(200);
     expect(disable.body.disabled).toBe(true);
-    const login = await ctx.http.post('/api/auth/login').send({ identifier: teacher.user.email, password: TEST_PASSWORD });
+    const login = await ctx.http
+      .post('/api/auth/login')
+      .send({ identifier: teacher.user.email, password: TEST_PASSWORD });
     expect(login.status).toBe(403);
     expect(login.body.code).toBe('AUTH_ACCOUNT_DISABLED');
-    expect((await ctx.http.post('/api/auth/refresh').send({ refreshToken: teacher.refreshToken })).status).toBe(401);
+    expect(
+      (await ctx.http.post('/api/auth/refresh').send({ refreshToken: teacher.refreshToken })).status,
+    ).toBe(401);
   });
 
   it('rejects requests without, or with a forged, access token', async () => {
@@ -160,13 +208,23 @@ describe('login throttling', () => {
   it('answers 429 after too many attempts for one account, while other accounts still get through', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) {
-      statuses.push((await ctx.http.post('/api/auth/login').send({ identifier: 'victim@test.tongke.cn', password: `guess-${i}` })).status);
+      statuses.push(
+        (
+          await ctx.http
+            .post('/api/auth/login')
+            .send({ identifier: 'victim@test.tongke.cn', password: `guess-${i}` })
+        ).status,
+      );
     }
     expect(statuses.slice(0, 3)).toEqual([401, 401, 401]);
     expect(statuses.slice(3)).toEqual([429, 429]);
-    const blocked = await ctx.http.post('/api/auth/login').send({ identifier: 'victim@test.tongke.cn', password: 'x' });
+    const blocked = await ctx.http
+      .post('/api/auth/login')
+      .send({ identifier: 'victim@test.tongke.cn', password: 'x' });
     expect(blocked.body.code).toBe('TOO_MANY_REQUESTS');
-    const other = await ctx.http.post('/api/auth/login').send({ identifier: 'someone-else@test.tongke.cn', password: 'x' });
+    const other = await ctx.http
+      .post('/api/auth/login')
+      .send({ identifier: 'someone-else@test.tongke.cn', password: 'x' });
     expect(other.status).toBe(401);
   });
 });

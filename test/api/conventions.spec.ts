@@ -27,20 +27,31 @@ describe('API conventions', () => {
       .set('Authorization', platform.auth)
       .send({ name: '', locale: 'suburb', stages: ['kindergarten'], enrolment: -1, hacker: true });
     expect(res.status).toBe(400);
-    expect(res.body).toEqual(expect.objectContaining({ statusCode: 400, code: 'VALIDATION_FAILED', message: expect.any(String) }));
-    expect(Object.keys(res.body.details.fields)).toEqual(expect.arrayContaining(['name', 'locale', 'stages', 'enrolment', 'hacker']));
+    expect(res.body).toEqual(
+      expect.objectContaining({ statusCode: 400, code: 'VALIDATION_FAILED', message: expect.any(String) }),
+    );
+    expect(Object.keys(res.body.details.fields)).toEqual(
+      expect.arrayContaining(['name', 'locale', 'stages', 'enrolment', 'hacker']),
+    );
   });
 
   it('malformed JSON gets 400 in the same shape', async () => {
-    const res = await ctx.http.post('/api/auth/login').set('Content-Type', 'application/json').send('{"identifier":');
+    const res = await ctx.http
+      .post('/api/auth/login')
+      .set('Content-Type', 'application/json')
+      .send('{"identifier":');
     expect(res.status).toBe(400);
-    expect(res.body).toEqual(expect.objectContaining({ statusCode: 400, code: expect.any(String), message: expect.any(String) }));
+    expect(res.body).toEqual(
+      expect.objectContaining({ statusCode: 400, code: expect.any(String), message: expect.any(String) }),
+    );
   });
 
   it('unknown API routes get 404 in the same error shape', async () => {
     const res = await ctx.http.get('/api/no-such-thing');
     expect(res.status).toBe(404);
-    expect(res.body).toEqual(expect.objectContaining({ statusCode: 404, code: 'NOT_FOUND', message: expect.any(String) }));
+    expect(res.body).toEqual(
+      expect.objectContaining({ statusCode: 404, code: 'NOT_FOUND', message: expect.any(String) }),
+    );
   });
 
   it('a bad id in a path gets 400, not a 500', async () => {
@@ -54,7 +65,9 @@ describe('API conventions', () => {
     const json = await ctx.http.get('/api/docs-json');
     expect(json.status).toBe(200);
     expect(json.body.openapi).toMatch(/^3\./);
-    expect(Object.keys(json.body.paths)).toEqual(expect.arrayContaining(['/api/auth/login', '/api/pairings']));
+    expect(Object.keys(json.body.paths)).toEqual(
+      expect.arrayContaining(['/api/auth/login', '/api/pairings']),
+    );
     const ui = await ctx.http.get('/api/docs');
     expect(ui.status).toBe(200);
     expect(ui.text).toContain('swagger');

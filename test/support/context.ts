@@ -97,7 +97,8 @@ export class TestContext {
 
   async login(identifier: string, password = TEST_PASSWORD): Promise<Actor> {
     const res = await this.http.post('/api/auth/login').send({ identifier, password });
-    if (res.status !== 200) throw new Error(`login ${identifier} failed: ${res.status} ${JSON.stringify(res.body)}`);
+    if (res.status !== 200)
+      throw new Error(`login ${identifier} failed: ${res.status} ${JSON.stringify(res.body)}`);
     return toActor(res.body as LoginResponse);
   }
 
@@ -132,8 +133,14 @@ export class TestContext {
     return school;
   }
 
-  async newClassroom(district: Actor, schoolId: string, name = unique('教室')): Promise<{ id: string; name: string }> {
-    return this.app.get(SchoolsService).createClassroom(principalFromActor(district), schoolId, { name, kind: 'class' });
+  async newClassroom(
+    district: Actor,
+    schoolId: string,
+    name = unique('教室'),
+  ): Promise<{ id: string; name: string }> {
+    return this.app
+      .get(SchoolsService)
+      .createClassroom(principalFromActor(district), schoolId, { name, kind: 'class' });
   }
 
   async newSchoolAdmin(district: Actor, schoolId: string): Promise<Actor> {
@@ -188,7 +195,12 @@ export interface County {
 }
 
 function toActor(r: LoginResponse): Actor {
-  return { user: r.user, token: r.accessToken, refreshToken: r.refreshToken, auth: `Bearer ${r.accessToken}` };
+  return {
+    user: r.user,
+    token: r.accessToken,
+    refreshToken: r.refreshToken,
+    auth: `Bearer ${r.accessToken}`,
+  };
 }
 
 export function principalFromActor(a: Actor) {
@@ -201,4 +213,3 @@ export function principalFromActor(a: Actor) {
     displayName: a.user.displayName,
   } as User);
 }
-

@@ -9,7 +9,10 @@ import { ClassroomIoAdapter } from './realtime/io.adapter.js';
 import { RealtimeState } from './realtime/realtime-state.js';
 
 /** Builds the classroom (socket.io) service; does not listen. */
-export async function createClassroomApp(config: AppConfig, opts: { logger?: boolean } = {}): Promise<INestApplication> {
+export async function createClassroomApp(
+  config: AppConfig,
+  opts: { logger?: boolean } = {},
+): Promise<INestApplication> {
   const app = await NestFactory.create(ClassroomModule.forRoot(config), {
     bufferLogs: true,
     logger: opts.logger === false ? false : undefined,

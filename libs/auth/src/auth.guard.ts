@@ -18,11 +18,16 @@ export class AuthGuard implements CanActivate {
     if (ctx.getType() !== 'http') return true;
     const targets = [ctx.getHandler(), ctx.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
-    const req = ctx.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; principal?: Principal }>();
+    const req = ctx
+      .switchToHttp()
+      .getRequest<{ headers: Record<string, string | undefined>; principal?: Principal }>();
     const header = req.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     const principal = match ? this.tokens.verifyAccess(match[1]) : null;
-    if (!principal) throw CommonErrors.unauthenticated(match ? 'Access token invalid or expired' : 'Authentication required');
+    if (!principal)
+      throw CommonErrors.unauthenticated(
+        match ? 'Access token invalid or expired' : 'Authentication required',
+      );
     req.principal = principal;
     const roles = this.reflector.getAllAndOverride<UserRole[] | undefined>(ROLES, targets);
     if (roles && !roles.includes(principal.role)) throw CommonErrors.forbidden('Your role may not do this');

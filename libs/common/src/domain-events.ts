@@ -19,7 +19,11 @@ export class DomainEvents {
     const list = this.listeners.get(name) ?? [];
     list.push(listener as Listener<DomainEventName>);
     this.listeners.set(name, list);
-    return () => this.listeners.set(name, (this.listeners.get(name) ?? []).filter((l) => l !== listener));
+    return () =>
+      this.listeners.set(
+        name,
+        (this.listeners.get(name) ?? []).filter((l) => l !== listener),
+      );
   }
 
   publish<K extends DomainEventName>(name: K, payload: DomainEventMap[K]): void {

@@ -24,7 +24,13 @@ const codeForStatus: Record<number, string> = {
 /** Maps anything thrown in an HTTP handler to `{ statusCode, code, message }`. */
 export function toErrorBody(error: unknown, requestId?: string): ErrorBody {
   if (error instanceof AppError) {
-    return { statusCode: error.status, code: error.code, message: error.message, requestId, details: error.details };
+    return {
+      statusCode: error.status,
+      code: error.code,
+      message: error.message,
+      requestId,
+      details: error.details,
+    };
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
@@ -44,8 +50,15 @@ export function toErrorBody(error: unknown, requestId?: string): ErrorBody {
         return { statusCode: status, code: r.code, message, requestId, details };
       }
     }
-    if (status === 400 && details) return { statusCode: status, code: 'VALIDATION_FAILED', message, requestId, details };
-    return { statusCode: status, code: codeForStatus[status] ?? `HTTP_${status}`, message, requestId, details };
+    if (status === 400 && details)
+      return { statusCode: status, code: 'VALIDATION_FAILED', message, requestId, details };
+    return {
+      statusCode: status,
+      code: codeForStatus[status] ?? `HTTP_${status}`,
+      message,
+      requestId,
+      details,
+    };
   }
   const bodyParserError = error as { type?: string; status?: number; expose?: boolean; message?: string };
   if (bodyParserError?.expose && typeof bodyParserError.status === 'number' && bodyParserError.status < 500) {

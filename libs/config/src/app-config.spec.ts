@@ -18,7 +18,9 @@ describe('loadConfig', () => {
 
   it('keeps the generated JWT secret across restarts', () => {
     const dir = dataDir();
-    expect(loadConfig({ TONGKE_DATA_DIR: dir }).jwt.secret).toBe(loadConfig({ TONGKE_DATA_DIR: dir }).jwt.secret);
+    expect(loadConfig({ TONGKE_DATA_DIR: dir }).jwt.secret).toBe(
+      loadConfig({ TONGKE_DATA_DIR: dir }).jwt.secret,
+    );
   });
 
   it('names every bad variable at once', () => {

@@ -14,7 +14,10 @@ export class DatabaseModule {
       imports: [
         TypeOrmModule.forRootAsync({
           inject: [AppConfig],
-          useFactory: (config: AppConfig) => ({ ...createDataSourceOptions(targetFromConfig(config)), migrationsRun: true }),
+          useFactory: (config: AppConfig) => ({
+            ...createDataSourceOptions(targetFromConfig(config)),
+            migrationsRun: true,
+          }),
           dataSourceFactory: async (options) => {
             if (!options) throw new Error('no data source options');
             return new DataSource(options).initialize();

@@ -7,4 +7,10 @@ import { PLANNING_ENTITIES } from './entities/planning/index.js';
 export const CORE_ENTITIES = [Region, School, Classroom, User, RefreshToken, Invite, Pairing];
 
 /** Every entity, in one list the DataSource and the migration generator share. */
-export const ENTITIES = [...CORE_ENTITIES, ...LIBRARY_ENTITIES, ...LESSONS_ENTITIES, ...PLANNING_ENTITIES, ...EQUITY_ENTITIES];
+export const ENTITIES = [
+  ...CORE_ENTITIES,
+  ...LIBRARY_ENTITIES,
+  ...LESSONS_ENTITIES,
+  ...PLANNING_ENTITIES,
+  ...EQUITY_ENTITIES,
+];

@@ -99,9 +99,14 @@ export class AuthService {
   }
 
   async logout(principal: Principal, refreshToken: string): Promise<void> {
-    const row = await this.refreshTokens.findOne({ where: { tokenHash: this.tokens.hashSecret(refreshToken) } });
+    const row = await this.refreshTokens.findOne({
+      where: { tokenHash: this.tokens.hashSecret(refreshToken) },
+    });
     if (!row || row.userId !== principal.userId) return;
-    await this.refreshTokens.update({ familyId: row.familyId, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+    await this.refreshTokens.update(
+      { familyId: row.familyId, revokedAt: IsNull() },
+      { revokedAt: this.clock.now() },
+    );
   }
 
   /** Changes the password and signs out every other session; returns a fresh login for this one. */
@@ -112,7 +117,8 @@ export class AuthService {
       .where({ id: principal.userId })
       .getOne();
     if (!user || user.disabledAt) throw AuthErrors.badCredentials();
-    if (!(await this.hasher.verify(user.passwordHash, req.currentPassword))) throw AuthErrors.wrongCurrentPassword();
+    if (!(await this.hasher.verify(user.passwordHash, req.currentPassword)))
+      throw AuthErrors.wrongCurrentPassword();
     if (req.currentPassword === req.newPassword) throw AuthErrors.samePassword();
     const newHash = await this.hasher.hash(req.newPassword);
     const pair = await this.dataSource.transaction(async (m) => {
@@ -137,14 +143,17 @@ export class AuthService {
         lock: { mode: 'pessimistic_write' },
       });
       const now = this.clock.now();
-      if (!invite || invite.usedAt || invite.expiresAt <= now) return { ok: false, error: AuthErrors.inviteInvalid() };
+      if (!invite || invite.usedAt || invite.expiresAt <= now)
+        return { ok: false, error: AuthErrors.inviteInvalid() };
       const taken = await m
         .getRepository(User)
         .createQueryBuilder('u')
         .where('(u.email = :email OR u.phone = :phone)', { email, phone })
         .getCount();
       if (taken > 0) return { ok: false, error: AuthErrors.identifierTaken() };
-      const school = invite.schoolId ? await m.getRepository(School).findOneByOrFail({ id: invite.schoolId }) : null;
+      const school = invite.schoolId
+        ? await m.getRepository(School).findOneByOrFail({ id: invite.schoolId })
+        : null;
       const user = await m.getRepository(User).save(
         m.getRepository(User).create({
           email,

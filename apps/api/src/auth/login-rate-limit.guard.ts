@@ -2,7 +2,12 @@ import { Injectable, type CanActivate, type ExecutionContext, type OnModuleDestr
 import { CommonErrors } from '@tongke/common';
 import { AppConfig } from '@tongke/config';
 import type { Request, Response } from 'express';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import {
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
 import { createClient, type RedisClientType } from 'redis';
 
 /**
@@ -16,7 +21,11 @@ export class LoginRateLimitGuard implements CanActivate, OnModuleDestroy {
   private readonly redis?: RedisClientType;
 
   constructor(config: AppConfig) {
-    const opts = { keyPrefix: 'tongke:login', points: config.loginThrottle.limit, duration: config.loginThrottle.ttlSeconds };
+    const opts = {
+      keyPrefix: 'tongke:login',
+      points: config.loginThrottle.limit,
+      duration: config.loginThrottle.ttlSeconds,
+    };
     if (config.redisUrl) {
       this.redis = createClient({ url: config.redisUrl });
       this.redis.on('error', () => undefined);
@@ -36,7 +45,8 @@ export class LoginRateLimitGuard implements CanActivate, OnModuleDestroy {
     const req = ctx.switchToHttp().getRequest<Request>();
     const res = ctx.switchToHttp().getResponse<Response>();
     const body = (req.body ?? {}) as { identifier?: unknown };
-    const who = typeof body.identifier === 'string' ? body.identifier.trim().toLowerCase().slice(0, 254) : req.path;
+    const who =
+      typeof body.identifier === 'string' ? body.identifier.trim().toLowerCase().slice(0, 254) : req.path;
     try {
       await this.limiter.consume(`${req.ip}|${who}`);
       return true;

@@ -56,8 +56,12 @@ export class HealthService {
         }
       }),
     );
-    const components = Object.fromEntries(results.map(([n, r]) => [n, r.status])) as HealthResponse['components'];
-    const details = Object.fromEntries(results.filter(([, r]) => r.detail !== undefined).map(([n, r]) => [n, r.detail]));
+    const components = Object.fromEntries(
+      results.map(([n, r]) => [n, r.status]),
+    ) as HealthResponse['components'];
+    const details = Object.fromEntries(
+      results.filter(([, r]) => r.detail !== undefined).map(([n, r]) => [n, r.detail]),
+    );
     const down = results.some(([, r]) => r.status === 'down');
     return { status: down ? 'degraded' : 'ok', components, details };
   }
@@ -68,7 +72,9 @@ export class HealthService {
   }
 
   private async checkRealtime(): Promise<ComponentCheck> {
-    const res = await fetch(`${this.config.classroomInternalUrl}/health`, { signal: AbortSignal.timeout(2000) });
+    const res = await fetch(`${this.config.classroomInternalUrl}/health`, {
+      signal: AbortSignal.timeout(2000),
+    });
     if (!res.ok) return { status: 'down', detail: `classroom service answered ${res.status}` };
     const body = (await res.json()) as { redis?: boolean };
     return { status: body.redis ? 'up' : 'embedded' };

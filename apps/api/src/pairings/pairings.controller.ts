@@ -2,7 +2,13 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } fr
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { CurrentUser, Roles, type Principal } from '@tongke/auth';
-import { CreatePairingDto, EndPairingDto, PAIRING_STATUSES, type PairingDto, type PairingStatus } from '@tongke/contracts';
+import {
+  CreatePairingDto,
+  EndPairingDto,
+  PAIRING_STATUSES,
+  type PairingDto,
+  type PairingStatus,
+} from '@tongke/contracts';
 import { PairingsService } from './pairings.service.js';
 
 class PairingListQueryDto {

@@ -18,10 +18,13 @@ const RELATIONS = { urbanSchool: true, partnerSchools: true, masterTeacher: true
 
 /** Who may see a pairing: the region's district, both sides' staff, the master teacher. */
 export function canSeePairing(p: Principal, pairing: Pairing): boolean {
-  if (Scope.canSeeRegion(p, pairing.regionId) && (p.role === 'platform_admin' || p.role === 'district_admin')) return true;
+  if (Scope.canSeeRegion(p, pairing.regionId) && (p.role === 'platform_admin' || p.role === 'district_admin'))
+    return true;
   if (pairing.masterTeacherId === p.userId) return true;
   if (!p.schoolId) return false;
-  return pairing.urbanSchoolId === p.schoolId || (pairing.partnerSchools ?? []).some((s) => s.id === p.schoolId);
+  return (
+    pairing.urbanSchoolId === p.schoolId || (pairing.partnerSchools ?? []).some((s) => s.id === p.schoolId)
+  );
 }
 
 const actorOf = (p: Principal) => ({ userId: p.userId, schoolId: p.schoolId, regionId: p.regionId });
@@ -60,7 +63,11 @@ export class PairingsService {
     if (filter.status) qb.andWhere('p.status = :status', { status: filter.status });
     const ids = (await qb.getRawMany<{ id: string }>()).map((r) => r.id);
     if (ids.length === 0) return [];
-    const rows = await this.pairings.find({ where: { id: In(ids) }, relations: RELATIONS, order: { createdAt: 'DESC' } });
+    const rows = await this.pairings.find({
+      where: { id: In(ids) },
+      relations: RELATIONS,
+      order: { createdAt: 'DESC' },
+    });
     return rows.map(toPairingDto);
   }
 
@@ -71,7 +78,8 @@ export class PairingsService {
   async create(p: Principal, req: CreatePairingRequest): Promise<PairingDto> {
     const unknownSubjects = req.subjects.filter((s) => !(SUBJECT_CODES as string[]).includes(s));
     if (unknownSubjects.length) throw PairingErrors.subjectInvalid(unknownSubjects);
-    if (req.partnerSchoolIds.includes(req.urbanSchoolId)) throw PairingErrors.partnerNotRural(['(the urban school itself)']);
+    if (req.partnerSchoolIds.includes(req.urbanSchoolId))
+      throw PairingErrors.partnerNotRural(['(the urban school itself)']);
 
     const schoolIds = [req.urbanSchoolId, ...req.partnerSchoolIds];
     const schools = await this.schools.find({ where: { id: In(schoolIds) } });
@@ -79,11 +87,15 @@ export class PairingsService {
     // Schools outside the caller's region are reported as unknown: their ids must not leak.
     const visible = schools.filter((s) => Scope.canSeeRegion(p, s.regionId));
     if (missing.length || visible.length !== schools.length) {
-      throw PairingErrors.schoolNotFound([...missing, ...schools.filter((s) => !visible.includes(s)).map((s) => s.id)]);
+      throw PairingErrors.schoolNotFound([
+        ...missing,
+        ...schools.filter((s) => !visible.includes(s)).map((s) => s.id),
+      ]);
     }
     const urban = schools.find((s) => s.id === req.urbanSchoolId);
     if (!urban) throw PairingErrors.schoolNotFound([req.urbanSchoolId]);
-    if (!Scope.canManageRegion(p, urban.regionId)) throw CommonErrors.forbidden('Only the district admin of this region may create pairings');
+    if (!Scope.canManageRegion(p, urban.regionId))
+      throw CommonErrors.forbidden('Only the district admin of this region may create pairings');
     if (schools.some((s) => s.regionId !== urban.regionId)) throw PairingErrors.outsideRegion();
     if (urban.locale !== 'urban') throw PairingErrors.urbanSchoolNotUrban();
     const partners = schools.filter((s) => s.id !== urban.id);
@@ -94,7 +106,9 @@ export class PairingsService {
     if (!master || master.schoolId !== urban.id || !master.isMasterTeacher || master.disabledAt) {
       throw PairingErrors.masterTeacherInvalid();
     }
-    const classrooms = req.classroomIds.length ? await this.classrooms.find({ where: { id: In(req.classroomIds) } }) : [];
+    const classrooms = req.classroomIds.length
+      ? await this.classrooms.find({ where: { id: In(req.classroomIds) } })
+      : [];
     const badRooms = req.classroomIds.filter(
       (id) => !classrooms.some((c) => c.id === id && req.partnerSchoolIds.includes(c.schoolId)),
     );
@@ -147,10 +161,20 @@ export class PairingsService {
     return this.transition(p, id, 'ended', reason);
   }
 
-  private async transition(p: Principal, id: string, to: PairingStatus, reason?: string): Promise<PairingDto> {
+  private async transition(
+    p: Principal,
+    id: string,
+    to: PairingStatus,
+    reason?: string,
+  ): Promise<PairingDto> {
     const pairing = await this.loadVisible(p, id);
-    if (!Scope.canManageRegion(p, pairing.regionId)) throw CommonErrors.forbidden('Only the district admin may change a pairing’s state');
-    const allowed: Record<PairingStatus, PairingStatus[]> = { proposed: ['active', 'ended'], active: ['ended'], ended: [] };
+    if (!Scope.canManageRegion(p, pairing.regionId))
+      throw CommonErrors.forbidden('Only the district admin may change a pairing’s state');
+    const allowed: Record<PairingStatus, PairingStatus[]> = {
+      proposed: ['active', 'ended'],
+      active: ['ended'],
+      ended: [],
+    };
     if (!allowed[pairing.status].includes(to)) throw PairingErrors.badTransition(pairing.status, to);
     const now = this.clock.now();
     const changed = await this.pairings

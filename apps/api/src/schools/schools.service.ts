@@ -77,11 +77,18 @@ export class SchoolsService {
   async create(p: Principal, req: CreateSchoolRequest): Promise<SchoolDto> {
     const regionId = p.role === 'platform_admin' ? req.regionId : p.regionId;
     if (!regionId) throw SchoolErrors.regionRequired();
-    if (!Scope.canManageRegion(p, regionId)) throw CommonErrors.forbidden('Only the district admin of this region may add schools');
+    if (!Scope.canManageRegion(p, regionId))
+      throw CommonErrors.forbidden('Only the district admin of this region may add schools');
     if (!(await this.regions.exists({ where: { id: regionId } }))) throw SchoolErrors.regionNotFound();
     try {
       const saved = await this.schools.save(
-        this.schools.create({ regionId, name: req.name.trim(), locale: req.locale, stages: req.stages, enrolment: req.enrolment }),
+        this.schools.create({
+          regionId,
+          name: req.name.trim(),
+          locale: req.locale,
+          stages: req.stages,
+          enrolment: req.enrolment,
+        }),
       );
       return toSchoolDto(saved);
     } catch (e) {
@@ -119,7 +126,8 @@ export class SchoolsService {
 
   async createClassroom(p: Principal, schoolId: string, req: CreateClassroomRequest): Promise<ClassroomDto> {
     const school = await this.getVisible(p, schoolId);
-    if (!Scope.canManageSchool(p, school)) throw CommonErrors.forbidden('You may not add classrooms to this school');
+    if (!Scope.canManageSchool(p, school))
+      throw CommonErrors.forbidden('You may not add classrooms to this school');
     try {
       const saved = await this.classrooms.save(
         this.classrooms.create({ schoolId, name: req.name.trim(), kind: req.kind, grade: req.grade ?? null }),

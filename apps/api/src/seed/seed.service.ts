@@ -33,12 +33,24 @@ export class SeedService {
       const rooms = new Map<string, Classroom[]>();
       for (const s of DEMO_SCHOOLS) {
         const school = await m.getRepository(School).save(
-          m.getRepository(School).create({ regionId: region.id, name: s.name, locale: s.locale, stages: s.stages, enrolment: s.enrolment }),
+          m.getRepository(School).create({
+            regionId: region.id,
+            name: s.name,
+            locale: s.locale,
+            stages: s.stages,
+            enrolment: s.enrolment,
+          }),
         );
         schools.set(s.key, school);
         const saved = await m
           .getRepository(Classroom)
-          .save(s.classrooms.map((c) => m.getRepository(Classroom).create({ schoolId: school.id, name: c.name, kind: c.kind, grade: c.grade ?? null })));
+          .save(
+            s.classrooms.map((c) =>
+              m
+                .getRepository(Classroom)
+                .create({ schoolId: school.id, name: c.name, kind: c.kind, grade: c.grade ?? null }),
+            ),
+          );
         rooms.set(s.key, saved);
       }
       const users = new Map<string, User>();

@@ -54,7 +54,8 @@ export class UsersService {
   /** A school's staff: its admins and the supervising district. */
   async listStaff(p: Principal, schoolId: string): Promise<UserDto[]> {
     const school = await this.schools.getVisible(p, schoolId);
-    if (!Scope.canSeeSchoolStaff(p, school)) throw CommonErrors.forbidden('Only this school’s admins and its district may list its staff');
+    if (!Scope.canSeeSchoolStaff(p, school))
+      throw CommonErrors.forbidden('Only this school’s admins and its district may list its staff');
     const rows = await this.users.find({ where: { schoolId }, order: { role: 'ASC', displayName: 'ASC' } });
     return rows.map(toUserDto);
   }
@@ -79,14 +80,21 @@ export class UsersService {
     if (req.disabled && user.id === p.userId) throw TeacherErrors.cannotDisableSelf();
     if (req.subjects) {
       const unknown = req.subjects.filter((s) => !(SUBJECT_CODES as string[]).includes(s));
-      if (unknown.length) throw CommonErrors.validation(`Unknown subject codes: ${unknown.join(', ')}`, { fields: { subjects: unknown } });
+      if (unknown.length)
+        throw CommonErrors.validation(`Unknown subject codes: ${unknown.join(', ')}`, {
+          fields: { subjects: unknown },
+        });
       user.subjects = req.subjects;
     }
     if (req.isMasterTeacher !== undefined) user.isMasterTeacher = req.isMasterTeacher;
-    if (req.disabled !== undefined) user.disabledAt = req.disabled ? (user.disabledAt ?? this.clock.now()) : null;
+    if (req.disabled !== undefined)
+      user.disabledAt = req.disabled ? (user.disabledAt ?? this.clock.now()) : null;
     const saved = await this.users.save(user);
     if (req.disabled) {
-      await this.refreshTokens.update({ userId: user.id, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+      await this.refreshTokens.update(
+        { userId: user.id, revokedAt: IsNull() },
+        { revokedAt: this.clock.now() },
+      );
     }
     return toUserDto(saved);
   }
@@ -98,20 +106,40 @@ export class UsersService {
     if (role === 'school_admin' && !Scope.canManageRegion(p, school.regionId)) {
       throw CommonErrors.forbidden('Only the district admin may invite school admins');
     }
-    if (!Scope.canManageSchool(p, school)) throw CommonErrors.forbidden('Only this school’s admins may invite its teachers');
-    return this.saveInvite(p, { role, regionId: school.regionId, schoolId, isMasterTeacher: role === 'teacher' && (req.isMasterTeacher ?? false), note: req.note });
+    if (!Scope.canManageSchool(p, school))
+      throw CommonErrors.forbidden('Only this school’s admins may invite its teachers');
+    return this.saveInvite(p, {
+      role,
+      regionId: school.regionId,
+      schoolId,
+      isMasterTeacher: role === 'teacher' && (req.isMasterTeacher ?? false),
+      note: req.note,
+    });
   }
 
   /** District admins are invited by a platform admin. */
   async createDistrictAdminInvite(p: Principal, regionId: string, note?: string): Promise<InviteDto> {
-    if (p.role !== 'platform_admin') throw CommonErrors.forbidden('Only platform admins may invite district admins');
+    if (p.role !== 'platform_admin')
+      throw CommonErrors.forbidden('Only platform admins may invite district admins');
     await this.schools.getRegion(p, regionId);
-    return this.saveInvite(p, { role: 'district_admin', regionId, schoolId: null, isMasterTeacher: false, note });
+    return this.saveInvite(p, {
+      role: 'district_admin',
+      regionId,
+      schoolId: null,
+      isMasterTeacher: false,
+      note,
+    });
   }
 
   private async saveInvite(
     p: Principal,
-    what: { role: Invite['role']; regionId: string; schoolId: string | null; isMasterTeacher: boolean; note?: string },
+    what: {
+      role: Invite['role'];
+      regionId: string;
+      schoolId: string | null;
+      isMasterTeacher: boolean;
+      note?: string;
+    },
   ): Promise<InviteDto> {
     const code = formatCode(this.tokens.newOpaqueSecret(16));
     const invite = await this.invites.save(
@@ -133,7 +161,8 @@ export class UsersService {
 
   async listInvites(p: Principal, schoolId: string): Promise<InviteDto[]> {
     const school = await this.schools.getVisible(p, schoolId);
-    if (!Scope.canManageSchool(p, school)) throw CommonErrors.forbidden('Only this school’s admins may see its invites');
+    if (!Scope.canManageSchool(p, school))
+      throw CommonErrors.forbidden('Only this school’s admins may see its invites');
     const rows = await this.invites.find({ where: { schoolId }, order: { createdAt: 'DESC' }, take: 200 });
     return rows.map((i) => toInviteDto(i));
   }
@@ -143,7 +172,9 @@ export class UsersService {
     if (!invite) throw TeacherErrors.inviteNotFound();
     const allowed = invite.schoolId
       ? await this.schools.getVisible(p, invite.schoolId).then(
-          (school) => Scope.canManageSchool(p, school) && (invite.role === 'teacher' || Scope.canManageRegion(p, school.regionId)),
+          (school) =>
+            Scope.canManageSchool(p, school) &&
+            (invite.role === 'teacher' || Scope.canManageRegion(p, school.regionId)),
           () => false,
         )
       : p.role === 'platform_admin';

@@ -12,14 +12,20 @@ export function spaHandlers(distDir: string): RequestHandler[] {
     index: false,
     fallthrough: true,
     setHeaders: (res, path) => {
-      res.setHeader('Cache-Control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+      res.setHeader(
+        'Cache-Control',
+        path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+      );
     },
   });
   const fallback = (req: Request, res: Response, next: NextFunction): void => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     if (req.path.startsWith('/api') || /\.[a-z0-9]+$/i.test(req.path)) return next();
     if (!existsSync(index)) {
-      res.status(503).type('text/plain; charset=utf-8').send('The web app is not built yet: run `npm run build`.');
+      res
+        .status(503)
+        .type('text/plain; charset=utf-8')
+        .send('The web app is not built yet: run `npm run build`.');
       return;
     }
     res.setHeader('Cache-Control', 'no-cache');

@@ -9,16 +9,22 @@ import {
   type OnGatewayInit,
 } from '@nestjs/websockets';
 import { TokenService } from '@tongke/auth';
-import type {
-  RootClientToServerEvents,
-  RootServerToClientEvents,
-  SocketAck,
-} from '@tongke/contracts';
+import type { RootClientToServerEvents, RootServerToClientEvents, SocketAck } from '@tongke/contracts';
 import type { Server, Socket } from 'socket.io';
 import { socketAuthMiddleware, type AuthedSocketData } from '../realtime/socket-auth.js';
 
-type RootServer = Server<RootClientToServerEvents, RootServerToClientEvents, Record<string, never>, AuthedSocketData>;
-type RootSocket = Socket<RootClientToServerEvents, RootServerToClientEvents, Record<string, never>, AuthedSocketData>;
+type RootServer = Server<
+  RootClientToServerEvents,
+  RootServerToClientEvents,
+  Record<string, never>,
+  AuthedSocketData
+>;
+type RootSocket = Socket<
+  RootClientToServerEvents,
+  RootServerToClientEvents,
+  Record<string, never>,
+  AuthedSocketData
+>;
 
 /** Handshake and liveness on the root namespace; domain namespaces (/lesson, /planning) have their own gateways. */
 @WebSocketGateway()
@@ -46,7 +52,10 @@ export class PresenceGateway implements OnGatewayInit, OnGatewayConnection {
   }
 
   @SubscribeMessage('ping')
-  ping(@ConnectedSocket() _socket: RootSocket, @MessageBody() body: unknown): SocketAck<{ sentAt: number; serverAt: number }> {
+  ping(
+    @ConnectedSocket() _socket: RootSocket,
+    @MessageBody() body: unknown,
+  ): SocketAck<{ sentAt: number; serverAt: number }> {
     const sentAt = (body as { sentAt?: unknown } | null)?.sentAt;
     if (typeof sentAt !== 'number' || !Number.isFinite(sentAt)) {
       return { ok: false, error: { code: 'VALIDATION_FAILED', message: 'sentAt must be a number' } };

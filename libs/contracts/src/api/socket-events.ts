@@ -17,5 +17,8 @@ export interface RootServerToClientEvents {
   welcome: (payload: PresenceWelcome) => void;
 }
 export interface RootClientToServerEvents {
-  ping: (payload: { sentAt: number }, ack: (res: SocketAck<{ sentAt: number; serverAt: number }>) => void) => void;
+  ping: (
+    payload: { sentAt: number },
+    ack: (res: SocketAck<{ sentAt: number; serverAt: number }>) => void,
+  ) => void;
 }

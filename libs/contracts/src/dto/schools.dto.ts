@@ -14,7 +14,14 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { CLASSROOM_KINDS, SCHOOL_LOCALES, STAGES, type ClassroomKind, type SchoolLocale, type Stage } from '../api/constants.js';
+import {
+  CLASSROOM_KINDS,
+  SCHOOL_LOCALES,
+  STAGES,
+  type ClassroomKind,
+  type SchoolLocale,
+  type Stage,
+} from '../api/constants.js';
 import type {
   CreateClassroomRequest,
   CreateInviteRequest,
@@ -24,7 +31,9 @@ import type {
 } from '../api/types.js';
 
 export class CreateSchoolDto implements CreateSchoolRequest {
-  @ApiPropertyOptional({ description: 'Required for platform admins; district admins create in their region' })
+  @ApiPropertyOptional({
+    description: 'Required for platform admins; district admins create in their region',
+  })
   @IsOptional()
   @IsUUID()
   regionId?: string;

@@ -30,7 +30,12 @@ export function getEmbeddedDatabase(dataDir: string): Promise<PGlite> {
     instance = PGlite.create({
       dataDir,
       serializers: {
-        [types.BOOL]: (v: unknown) => (v === true || v === 'true' || v === 1 ? 'TRUE' : v === false || v === 'false' || v === 0 ? 'FALSE' : String(v)),
+        [types.BOOL]: (v: unknown) =>
+          v === true || v === 'true' || v === 1
+            ? 'TRUE'
+            : v === false || v === 'false' || v === 0
+              ? 'FALSE'
+              : String(v),
       },
     });
     instances.set(dataDir, instance);
@@ -120,7 +125,9 @@ export function createEmbeddedPgDriver(dataDir: string, lockTimeoutMs = 30_000):
       openPools.set(dataDir, (openPools.get(dataDir) ?? 0) + 1);
     }
 
-    connect(callback: (err: Error | null, connection?: EmbeddedConnection, release?: () => void) => void): void {
+    connect(
+      callback: (err: Error | null, connection?: EmbeddedConnection, release?: () => void) => void,
+    ): void {
       let lock = locks.get(dataDir);
       if (!lock) locks.set(dataDir, (lock = new SessionLock()));
       const currentLock = lock;
