@@ -1,0 +1,8 @@
+export * from './errors.js';
+export * from './keys.js';
+export * from './object-store.js';
+export * from './content-addressed.js';
+export * from './local-disk.object-store.js';
+export * from './s3.object-store.js';
+export * from './factory.js';
+export { validateMetadata, MAX_METADATA_BYTES } from './metadata.js';
