@@ -1,0 +1,91 @@
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { SessionProvider, useSession } from './auth/session';
+import { Layout } from './components/Layout';
+import { Loading } from './components/ui';
+import { ComingSoonPage } from './pages/ComingSoonPage';
+import { HomePage } from './pages/HomePage';
+import { JoinPage } from './pages/JoinPage';
+import { LoginPage } from './pages/LoginPage';
+import { NotFoundPage } from './pages/NotFoundPage';
+import { PairingsPage } from './pages/PairingsPage';
+import { SchoolPage } from './pages/SchoolPage';
+import { SchoolsPage } from './pages/SchoolsPage';
+
+export function App() {
+  return (
+    <SessionProvider>
+      <BrowserRouter>
+        <Gate />
+      </BrowserRouter>
+    </SessionProvider>
+  );
+}
+
+/** A signed-in user on /login goes on to where they were heading (?next=, same-origin paths only). */
+function AfterLogin() {
+  const location = useLocation();
+  const next = new URLSearchParams(location.search).get('next');
+  const safe = next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
+  return <Navigate to={safe} replace />;
+}
+
+/** Waits for a stored session to resume, then routes signed-in and anonymous users apart. */
+function Gate() {
+  const { t } = useTranslation();
+  const { status, notice, retryRestore } = useSession();
+  const location = useLocation();
+
+  if (status === 'restoring') {
+    return (
+      <div className="splash">
+        <Loading />
+      </div>
+    );
+  }
+  if (status === 'offline') {
+    return (
+      <div className="splash">
+        <div className="alert alert-error" role="alert">
+          <p>{t('app.restoreFailed')}</p>
+          <button type="button" className="btn btn-primary" onClick={retryRestore}>
+            {t('app.retry')}
+          </button>
+        </div>
+      </div>
+    );
+  }
+  if (status === 'anonymous') {
+    // After a deliberate logout, start fresh; after an expiry, come back to where the user was.
+    const here = notice === 'loggedOut' ? '/' : location.pathname + location.search;
+    return (
+      <Routes>
+        <Route path="/login" element={<LoginPage />} />
+        <Route path="/join" element={<JoinPage />} />
+        <Route
+          path="*"
+          element={
+            <Navigate to={here === '/' ? '/login' : `/login?next=${encodeURIComponent(here)}`} replace />
+          }
+        />
+      </Routes>
+    );
+  }
+  return (
+    <Routes>
+      <Route path="/login" element={<AfterLogin />} />
+      <Route path="/join" element={<Navigate to="/" replace />} />
+      <Route element={<Layout />}>
+        <Route index element={<HomePage />} />
+        <Route path="library" element={<ComingSoonPage area="library" />} />
+        <Route path="joint-lessons" element={<ComingSoonPage area="jointLessons" />} />
+        <Route path="lesson-planning" element={<ComingSoonPage area="lessonPlanning" />} />
+        <Route path="equity" element={<ComingSoonPage area="equity" />} />
+        <Route path="schools" element={<SchoolsPage />} />
+        <Route path="schools/:id" element={<SchoolPage />} />
+        <Route path="pairings" element={<PairingsPage />} />
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  );
+}
