@@ -44,11 +44,13 @@ export class AuthController {
     return this.auth.acceptInvite(dto);
   }
 
-  @ApiBearerAuth()
+  /** The refresh token itself is the proof: an expired access token must not stop a logout. */
+  @Public()
+  @UseGuards(LoginRateLimitGuard)
   @Post('logout')
   @HttpCode(204)
-  logout(@CurrentUser() me: Principal, @Body() dto: RefreshDto): Promise<void> {
-    return this.auth.logout(me, dto.refreshToken);
+  logout(@Body() dto: RefreshDto): Promise<void> {
+    return this.auth.logout(dto.refreshToken);
   }
 
   @ApiBearerAuth()
