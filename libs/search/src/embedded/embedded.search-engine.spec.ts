@@ -1,0 +1,127 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SearchViewer } from '../search.types.js';
+import { ALL_CONTRACT_DOCS, VIEWERS } from '../testing/contract-fixtures.js';
+import { isVisibleTo } from '../visibility.js';
+import { describeSearchEngineContract } from '../testing/search-engine.contract.js';
+import { EmbeddedSearchEngine } from './embedded-search-engine.js';
+
+describeSearchEngineContract(
+  'embedded (MiniSearch + jieba)',
+  async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'tongke-search-contract-'));
+    let engine = new EmbeddedSearchEngine({ dataDir, flushDelayMs: 50 });
+    return {
+      engine,
+      reopen: async () => {
+        await engine.close();
+        engine = new EmbeddedSearchEngine({ dataDir, flushDelayMs: 50 });
+        await engine.init();
+        expect(engine.loadedFromSnapshot).toBe(true);
+        return engine;
+      },
+      dispose: async () => {
+        await engine.close();
+        await rm(dataDir, { recursive: true, force: true });
+      },
+    };
+  },
+  { persistsLocally: true },
+);
+
+describe('EmbeddedSearchEngine persistence', () => {
+  let dataDir: string;
+  beforeEach(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'tongke-search-persist-'));
+  });
+  afterEach(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('writes a snapshot shortly after a write, without waiting for close', async () => {
+    const engine = new EmbeddedSearchEngine({ dataDir, flushDelayMs: 20 });
+    await engine.upsert(ALL_CONTRACT_DOCS.slice(0, 3));
+    const deadline = Date.now() + 5_000;
+    let files: string[] = [];
+    while (Date.now() < deadline) {
+      files = await readdir(join(dataDir, 'search')).catch(() => []);
+      if (files.includes('manifest.json')) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(files).toEqual(expect.arrayContaining(['manifest.json', 'index.1.json', 'docs.1.ndjson']));
+    // A second engine on the same directory (a restart after a crash) sees the flushed state.
+    const restarted = new EmbeddedSearchEngine({ dataDir });
+    expect(await restarted.count()).toBe(3);
+    await restarted.close();
+    await engine.close();
+  });
+
+  it('keeps only the newest generation and leaves no temp files', async () => {
+    const engine = new EmbeddedSearchEngine({ dataDir, flushDelayMs: 60_000 });
+    await engine.upsert(ALL_CONTRACT_DOCS.slice(0, 2));
+    await engine.flush();
+    await engine.delete([ALL_CONTRACT_DOCS[0]?.id ?? '']);
+    await engine.flush();
+    await engine.close();
+    const files = (await readdir(join(dataDir, 'search'))).sort();
+    expect(files).toEqual(['docs.2.ndjson', 'index.2.json', 'manifest.json']);
+    const reopened = new EmbeddedSearchEngine({ dataDir });
+    expect(await reopened.count()).toBe(1);
+    const r = await reopened.search({ q: '二元一次方程组' }, VIEWERS.outsiderC);
+    expect(r.hits.map((h) => h.id)).toEqual([ALL_CONTRACT_DOCS[1]?.id]);
+    await reopened.close();
+  });
+
+  it('refuses use after close', async () => {
+    const engine = new EmbeddedSearchEngine({ dataDir });
+    await engine.init();
+    await engine.close();
+    await expect(engine.search({ q: '方程' }, VIEWERS.outsiderC)).rejects.toThrow('closed');
+    expect((await engine.health()).status).toBe('down');
+  });
+});
+
+describe('EmbeddedSearchEngine specifics', () => {
+  let dataDir: string;
+  let engine: EmbeddedSearchEngine;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'tongke-search-specific-'));
+    engine = new EmbeddedSearchEngine({ dataDir });
+    await engine.upsert(ALL_CONTRACT_DOCS);
+  });
+  afterAll(async () => {
+    await engine.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('requires a quoted phrase to occur as written', async () => {
+    const loose = await engine.search({ q: '勾股定理 应用' }, VIEWERS.outsiderC);
+    expect(loose.hits.map((h) => h.doc.title)).toEqual(
+      expect.arrayContaining(['八年级数学 2.4 勾股定理的应用 习题', '八年級數學 勾股定理 說課稿']),
+    );
+    const exact = await engine.search({ q: '"勾股定理的应用"' }, VIEWERS.outsiderC);
+    expect(exact.hits.map((h) => h.doc.title)).toEqual(['八年级数学 2.4 勾股定理的应用 习题']);
+  });
+
+  it('applies exactly the isVisibleTo() rule, also for viewers without school or region', async () => {
+    const viewers: SearchViewer[] = [
+      ...Object.values(VIEWERS),
+      { userId: 'no-school-teacher', schoolId: null, regionId: null, isPlatformAdmin: false },
+      { userId: VIEWERS.authorA1.userId, schoolId: null, regionId: null, isPlatformAdmin: false },
+    ];
+    for (const viewer of viewers) {
+      const listed = await engine.search({ q: '', pageSize: 100 }, viewer);
+      const expected = ALL_CONTRACT_DOCS.filter((d) => isVisibleTo(d, viewer)).map((d) => d.id);
+      expect(new Set(listed.hits.map((h) => h.id))).toEqual(new Set(expected));
+    }
+  });
+
+  it('falls back to the rarer words when no resource has every word', async () => {
+    const r = await engine.search({ q: '勾股定理 火星探测' }, VIEWERS.outsiderC);
+    expect(r.total).toBeGreaterThan(0);
+    expect(r.hits.every((h) => h.doc.title.includes('勾股') || h.doc.description.includes('勾股'))).toBe(
+      true,
+    );
+  });
+});

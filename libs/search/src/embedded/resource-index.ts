@@ -1,0 +1,467 @@
+import MiniSearch, { type Options } from 'minisearch';
+import type SearchableMap from 'minisearch/SearchableMap';
+import { TEXT_FIELDS, type PreparedDocument, type TextField } from '../text/prepare-document.js';
+
+export interface IndexRecord {
+  slot: number;
+  prepared: PreparedDocument;
+}
+
+export const INDEX_OPTIONS: Options<IndexRecord> = {
+  idField: 'slot',
+  fields: [...TEXT_FIELDS],
+  // Documents are segmented by prepareDocument(); MiniSearch only splits the space-joined tokens.
+  extractField: (record: IndexRecord, field: string): string | number =>
+    field === 'slot' ? record.slot : record.prepared[field as TextField].join(' '),
+  tokenize: (text: string): string[] => (text.length === 0 ? [] : text.split(' ')),
+  processTerm: (term: string): string => term,
+  // Vacuuming runs from the engine's write lock (see EmbeddedSearchEngine.flush), never while a
+  // snapshot is being streamed out of the index.
+  autoVacuum: false,
+  searchOptions: { tokenize: (q: string): string[] => [q], processTerm: (t: string): string => t },
+};
+
+/** A query term and how it may be expanded in the term dictionary. */
+export interface TermSpec {
+  term: string;
+  prefix: boolean;
+  /** Maximum edit distance (0: exact). */
+  fuzzy: number;
+  /** Multiplier for the term's score (synonyms rank a little lower than typed words). */
+  boost: number;
+}
+
+/** A document satisfies a group when it has every term of at least one alternative. */
+export interface GroupSpec {
+  alternatives: TermSpec[][];
+}
+
+export interface EvaluateOptions {
+  /** Every group must match (AND); alternatives within a group are OR. */
+  groups: GroupSpec[];
+  fields: readonly TextField[];
+  boosts: Readonly<Record<TextField, number>>;
+  /** Compute BM25 scores (only needed when ranking by relevance). */
+  scores: boolean;
+  /** Cheap per-slot check run first (visibility, filters). */
+  accept: (slot: number) => boolean;
+  /** Expensive per-slot check run last (quoted phrases). */
+  verify?: (slot: number) => boolean;
+}
+
+export interface Evaluation {
+  slots: Int32Array;
+  scores: Float64Array;
+  n: number;
+}
+
+/** One posting list to consult: a dictionary term in one field, with its precomputed weights. */
+interface Posting {
+  docTerm: string;
+  field: TextField;
+  fieldId: number;
+  postings: Map<number, number>;
+  /** term weight × idf × field boost. */
+  weight: number;
+  avgLength: number;
+}
+
+type CompiledTerm = Posting[];
+type CompiledGroup = CompiledTerm[][];
+
+// MiniSearch's defaults, so scores match what MiniSearch.search() would give.
+const BM25 = { k: 1.2, b: 0.7, d: 0.5 };
+const PREFIX_WEIGHT = 0.375;
+const FUZZY_WEIGHT = 0.45;
+/** A Map lookup costs a few times more than stepping through a posting list. */
+const LOOKUP_COST = 4;
+
+type FieldTermData = Map<number, Map<number, number>>;
+
+function termSize(term: CompiledTerm): number {
+  let n = 0;
+  for (const p of term) n += p.postings.size;
+  return n;
+}
+
+function groupSize(group: CompiledGroup): number {
+  let n = 0;
+  for (const alt of group) for (const t of alt) n += termSize(t);
+  return n;
+}
+
+function groupLists(group: CompiledGroup): number {
+  let n = 0;
+  for (const alt of group) for (const t of alt) n += t.length;
+  return n;
+}
+
+/**
+ * MiniSearch's index, queried with its own evaluator instead of MiniSearch.search().
+ *
+ * MiniSearch.search() builds a result object for every posting of every query term and merges
+ * them in Maps; with words like 数学 or 教学设计 that occur in most of 100k resources that alone
+ * costs hundreds of milliseconds. Here the group with the fewest postings is scored first into a
+ * dense array, its documents are visibility-checked (typed arrays) and the other groups are then
+ * either looked up per candidate or, when they are common, scored term-at-a-time into dense
+ * arrays too. Tokens, term dictionary, prefix and fuzzy expansion, BM25 with field boosts,
+ * serialization and vacuuming stay MiniSearch's own.
+ */
+export class ResourceIndex extends MiniSearch<IndexRecord> {
+  /** shortId (MiniSearch's internal document number) → slot, -1 once discarded. */
+  private shortToSlot = new Int32Array(0);
+  /** Per field id: number of distinct terms of each document in that field, by shortId. */
+  private lengths: Float32Array[] = [];
+  private readonly pool: Float64Array[] = [];
+  /** Latin-letter terms of the index (the engine's did-you-mean vocabulary), used for fuzzy matching. */
+  latinVocabulary: SearchableMap<number> | null = null;
+
+  constructor() {
+    super(INDEX_OPTIONS);
+  }
+
+  static async fromJSON(json: string): Promise<ResourceIndex> {
+    const loaded = await MiniSearch.loadJSONAsync<IndexRecord>(json, INDEX_OPTIONS);
+    // MiniSearch.loadJSON* always builds a plain MiniSearch; its state lives entirely in own
+    // fields, so adopting them gives a ResourceIndex over the loaded data.
+    const index = Object.assign(new ResourceIndex(), loaded);
+    for (const [shortId, slot] of index._documentIds) index.track(shortId, slot as number);
+    return index;
+  }
+
+  private track(shortId: number, slot: number): void {
+    if (shortId >= this.shortToSlot.length) {
+      const size = Math.max(1024, shortId * 2);
+      const slots = new Int32Array(size).fill(-1);
+      slots.set(this.shortToSlot);
+      this.shortToSlot = slots;
+      this.lengths = TEXT_FIELDS.map((_, i) => {
+        const grown = new Float32Array(size);
+        const old = this.lengths[i];
+        if (old) grown.set(old);
+        return grown;
+      });
+    }
+    this.shortToSlot[shortId] = slot;
+    const fieldLengths = this._fieldLength.get(shortId) ?? [];
+    for (let f = 0; f < this.lengths.length; f += 1) {
+      const lengths = this.lengths[f];
+      if (lengths) lengths[shortId] = fieldLengths[f] ?? 0;
+    }
+  }
+
+  override add(record: IndexRecord): void {
+    super.add(record);
+    const shortId = this._idToShortId.get(record.slot);
+    if (shortId !== undefined) this.track(shortId, record.slot);
+  }
+
+  override discard(slot: number): void {
+    const shortId = this._idToShortId.get(slot);
+    super.discard(slot);
+    if (shortId !== undefined) this.shortToSlot[shortId] = -1;
+  }
+
+  private take(size: number): Float64Array {
+    const buffer = this.pool.pop();
+    const out =
+      buffer !== undefined && buffer.length >= size
+        ? buffer
+        : new Float64Array(Math.max(size, this.shortToSlot.length));
+    out.fill(-1, 0, size);
+    return out;
+  }
+
+  private release(buffer: Float64Array): void {
+    if (this.pool.length < 8) this.pool.push(buffer);
+  }
+
+  private expand(spec: TermSpec): { docTerm: string; weight: number; data: FieldTermData }[] {
+    const out = new Map<string, { weight: number; data: FieldTermData }>();
+    const exact = this._index.get(spec.term);
+    if (exact) out.set(spec.term, { weight: 1, data: exact });
+    if (spec.prefix) {
+      for (const [term, data] of this._index.atPrefix(spec.term)) {
+        if (term === spec.term) continue;
+        const distance = term.length - spec.term.length;
+        out.set(term, { weight: (PREFIX_WEIGHT * term.length) / (term.length + 0.3 * distance), data });
+      }
+    }
+    if (spec.fuzzy > 0) {
+      // Fuzzy matching walks the Latin vocabulary when one is attached: a much smaller tree than
+      // the whole term dictionary, whose thousands of Han first characters each open a branch.
+      const near: Iterable<[string, number]> = this.latinVocabulary
+        ? [...this.latinVocabulary.fuzzyGet(spec.term, spec.fuzzy)].map(
+            ([term, [, distance]]): [string, number] => [term, distance],
+          )
+        : [...this._index.fuzzyGet(spec.term, spec.fuzzy)].map(([term, [, distance]]): [string, number] => [
+            term,
+            distance,
+          ]);
+      for (const [term, distance] of near) {
+        if (distance === 0 || out.has(term)) continue;
+        const data = this._index.get(term);
+        if (data) out.set(term, { weight: (FUZZY_WEIGHT * term.length) / (term.length + distance), data });
+      }
+    }
+    return [...out].map(([docTerm, v]) => ({ docTerm, ...v }));
+  }
+
+  private compileTerm(
+    spec: TermSpec,
+    fields: readonly TextField[],
+    boosts: Readonly<Record<TextField, number>>,
+  ): CompiledTerm {
+    const postings: Posting[] = [];
+    for (const source of this.expand(spec)) {
+      for (const field of fields) {
+        const fieldId = this._fieldIds[field];
+        if (fieldId === undefined) continue;
+        const list = source.data.get(fieldId);
+        if (list === undefined || list.size === 0) continue;
+        const df = list.size;
+        const idf = Math.log(1 + (this._documentCount - df + 0.5) / (df + 0.5));
+        postings.push({
+          docTerm: source.docTerm,
+          field,
+          fieldId,
+          postings: list,
+          weight: source.weight * spec.boost * boosts[field] * idf,
+          avgLength: this._avgFieldLength[fieldId] ?? 1,
+        });
+      }
+    }
+    return postings;
+  }
+
+  /** Score of one term in one document by lookups, or -1 when the document lacks it. */
+  private lookupTerm(term: CompiledTerm, shortId: number, withScores: boolean): number {
+    let score = -1;
+    for (const p of term) {
+      const tf = p.postings.get(shortId);
+      if (tf === undefined) continue;
+      if (!withScores) return 0;
+      const length = this.lengths[p.fieldId]?.[shortId] ?? p.avgLength;
+      score =
+        Math.max(score, 0) +
+        p.weight *
+          (BM25.d + (tf * (BM25.k + 1)) / (tf + BM25.k * (1 - BM25.b + (BM25.b * length) / p.avgLength)));
+    }
+    return score;
+  }
+
+  /** Score of a group by lookups (sum over satisfied alternatives), or -1 when none is satisfied. */
+  private lookupGroup(group: CompiledGroup, shortId: number, withScores: boolean): number {
+    let total = -1;
+    for (const alternative of group) {
+      let sum = 0;
+      for (const term of alternative) {
+        const s = this.lookupTerm(term, shortId, withScores);
+        if (s < 0) {
+          sum = -1;
+          break;
+        }
+        sum += s;
+      }
+      if (sum < 0) continue;
+      if (!withScores) return 0;
+      total = Math.max(total, 0) + sum;
+    }
+    return total;
+  }
+
+  /** Adds a term's BM25 contributions into `into` (-1 = absent) and records newly touched shortIds. */
+  private accumulate(term: CompiledTerm, into: Float64Array, touched: number[], withScores: boolean): void {
+    const slots = this.shortToSlot;
+    const { k, b, d } = BM25;
+    for (const p of term) {
+      const lengths = this.lengths[p.fieldId];
+      const weight = p.weight;
+      const avg = p.avgLength;
+      p.postings.forEach((tf, shortId) => {
+        if (slots[shortId] === -1) return;
+        const contribution = withScores
+          ? weight * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * (lengths?.[shortId] ?? avg)) / avg)))
+          : 0;
+        const current = into[shortId];
+        if (current < 0) {
+          into[shortId] = contribution;
+          touched.push(shortId);
+        } else {
+          into[shortId] = current + contribution;
+        }
+      });
+    }
+  }
+
+  /** Dense group scores (-1 = group not satisfied) and the shortIds that satisfy it. */
+  private materialize(
+    group: CompiledGroup,
+    size: number,
+    withScores: boolean,
+  ): { scores: Float64Array; touched: number[] } {
+    const scores = this.take(size);
+    const touched: number[] = [];
+    const alt = this.take(size);
+    for (const alternative of group) {
+      const [first, ...rest] = alternative;
+      if (first === undefined) continue;
+      const altTouched: number[] = [];
+      this.accumulate(first, alt, altTouched, withScores);
+      for (const shortId of altTouched) {
+        let s = alt[shortId];
+        alt[shortId] = -1;
+        for (const term of rest) {
+          const t = this.lookupTerm(term, shortId, withScores);
+          if (t < 0) {
+            s = -1;
+            break;
+          }
+          s += t;
+        }
+        if (s < 0) continue;
+        const current = scores[shortId];
+        if (current < 0) {
+          scores[shortId] = s;
+          touched.push(shortId);
+        } else {
+          scores[shortId] = current + s;
+        }
+      }
+    }
+    this.release(alt);
+    return { scores, touched };
+  }
+
+  evaluate(options: EvaluateOptions): Evaluation {
+    const empty: Evaluation = { slots: new Int32Array(0), scores: new Float64Array(0), n: 0 };
+    const groups: CompiledGroup[] = options.groups.map((g) =>
+      g.alternatives.map((alt) => alt.map((t) => this.compileTerm(t, options.fields, options.boosts))),
+    );
+    if (groups.length === 0 || groups.some((g) => groupSize(g) === 0)) return empty;
+    groups.sort((a, b) => groupSize(a) - groupSize(b));
+    const size = this._nextId + 1;
+    const withScores = options.scores;
+
+    // 1. The rarest group, scored into a dense array; its documents are the candidates.
+    const [driver, ...others] = groups;
+    if (driver === undefined) return empty;
+    const first = this.materialize(driver, size, withScores);
+    const ids = new Int32Array(first.touched.length);
+    const scores = new Float64Array(first.touched.length);
+    let m = 0;
+    for (const shortId of first.touched) {
+      const slot = this.shortToSlot[shortId] ?? -1;
+      if (slot < 0 || !options.accept(slot)) continue;
+      ids[m] = shortId;
+      scores[m] = first.scores[shortId] ?? 0;
+      m += 1;
+    }
+    this.release(first.scores);
+
+    // 2. Every other group narrows the candidates: by lookups, or densely when it is common.
+    for (const group of others) {
+      if (m === 0) break;
+      const dense =
+        groupSize(group) * 1 < m * groupLists(group) * LOOKUP_COST
+          ? this.materialize(group, size, withScores)
+          : null;
+      let kept = 0;
+      for (let i = 0; i < m; i += 1) {
+        const shortId = ids[i] ?? 0;
+        const s =
+          dense !== null ? (dense.scores[shortId] ?? -1) : this.lookupGroup(group, shortId, withScores);
+        if (s < 0) continue;
+        ids[kept] = shortId;
+        scores[kept] = (scores[i] ?? 0) + s;
+        kept += 1;
+      }
+      if (dense !== null) this.release(dense.scores);
+      m = kept;
+    }
+
+    // 3. Expensive checks last.
+    const slots = new Int32Array(m);
+    let n = 0;
+    for (let i = 0; i < m; i += 1) {
+      const slot = this.shortToSlot[ids[i] ?? 0] ?? -1;
+      if (options.verify && !options.verify(slot)) continue;
+      slots[n] = slot;
+      scores[n] = scores[i] ?? 0;
+      n += 1;
+    }
+    return { slots, scores: withScores ? scores : new Float64Array(0), n };
+  }
+
+  /**
+   * The index as MiniSearch's JSON (what toJSON() gives, loadable by loadJSON), produced in pieces
+   * with a yield to the event loop every few thousand terms, so writing a snapshot of 100k
+   * resources does not stall queries for seconds. The caller must keep the index unchanged
+   * meanwhile (the engine holds its write lock).
+   */
+  async *serialize(termsPerChunk = 2_000): AsyncGenerator<string> {
+    const head = {
+      documentCount: this._documentCount,
+      nextId: this._nextId,
+      documentIds: Object.fromEntries(this._documentIds),
+      fieldIds: this._fieldIds,
+      fieldLength: Object.fromEntries(this._fieldLength),
+      averageFieldLength: this._avgFieldLength,
+      storedFields: Object.fromEntries(this._storedFields),
+      dirtCount: this._dirtCount,
+      serializationVersion: 2,
+    };
+    yield `${JSON.stringify(head).slice(0, -1)},"index":[`;
+    let chunk = '';
+    let n = 0;
+    for (const [term, fieldIndex] of this._index) {
+      const data: Record<number, Record<number, number>> = {};
+      for (const [fieldId, freqs] of fieldIndex) data[fieldId] = Object.fromEntries(freqs);
+      chunk += (n === 0 ? '' : ',') + JSON.stringify([term, data]);
+      n += 1;
+      if (n % termsPerChunk === 0) {
+        yield chunk;
+        chunk = '';
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    yield `${chunk}]}`;
+  }
+
+  /** Postings per group (a document-frequency estimate): how common each query word is. */
+  groupSizes(
+    groups: GroupSpec[],
+    fields: readonly TextField[],
+    boosts: Readonly<Record<TextField, number>>,
+  ): number[] {
+    return groups.map((g) =>
+      groupSize(g.alternatives.map((alt) => alt.map((t) => this.compileTerm(t, fields, boosts)))),
+    );
+  }
+
+  /** Which indexed terms of the query each document contains, per field (for highlighting). */
+  matchedTerms(
+    slots: readonly number[],
+    groups: GroupSpec[],
+    fields: readonly TextField[],
+  ): Map<number, Map<TextField, string[]>> {
+    const ones = Object.fromEntries(fields.map((f) => [f, 1])) as Record<TextField, number>;
+    const postings = groups.flatMap((g) =>
+      g.alternatives.flatMap((alt) => alt.flatMap((spec) => this.compileTerm(spec, fields, ones))),
+    );
+    const out = new Map<number, Map<TextField, string[]>>();
+    for (const slot of slots) {
+      const byField = new Map<TextField, string[]>();
+      out.set(slot, byField);
+      const shortId = this._idToShortId.get(slot);
+      if (shortId === undefined) continue;
+      for (const p of postings) {
+        if (!p.postings.has(shortId)) continue;
+        const list = byField.get(p.field) ?? [];
+        if (!list.includes(p.docTerm)) list.push(p.docTerm);
+        byField.set(p.field, list);
+      }
+    }
+    return out;
+  }
+}
