@@ -41,8 +41,8 @@ describe('schools in the browser', () => {
     await shot('01-home');
 
     // An area that is not built yet says so plainly.
-    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '资源库' }).click();
-    await expectText(page.getByTestId('coming-soon'), '资源库：后续版本推出');
+    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '均衡监测' }).click();
+    await expectText(page.getByTestId('coming-soon'), '均衡监测：后续版本推出');
     await shot('02-coming-soon');
 
     // The county's schools, each with its locale as text.

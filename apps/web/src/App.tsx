@@ -6,11 +6,20 @@ import { Loading } from './components/ui';
 import { ComingSoonPage } from './pages/ComingSoonPage';
 import { HomePage } from './pages/HomePage';
 import { JoinPage } from './pages/JoinPage';
+import { LibrarySearchPage } from './pages/library/LibrarySearchPage';
+import { ResourcePage } from './pages/library/ResourcePage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { PairingsPage } from './pages/PairingsPage';
 import { SchoolPage } from './pages/SchoolPage';
 import { SchoolsPage } from './pages/SchoolsPage';
+import {
+  ClassroomScreenPage,
+  HostConsolePage,
+  LazyPage,
+  ReplayPage,
+  TimetablePage,
+} from './pages/lessons/lazy';
 
 export function App() {
   return (
@@ -75,10 +84,43 @@ function Gate() {
     <Routes>
       <Route path="/login" element={<AfterLogin />} />
       <Route path="/join" element={<Navigate to="/" replace />} />
+      <Route
+        path="lessons/:id/host"
+        element={
+          <LazyPage>
+            <HostConsolePage />
+          </LazyPage>
+        }
+      />
+      <Route
+        path="lessons/:id/classroom"
+        element={
+          <LazyPage>
+            <ClassroomScreenPage />
+          </LazyPage>
+        }
+      />
       <Route element={<Layout />}>
         <Route index element={<HomePage />} />
-        <Route path="library" element={<ComingSoonPage area="library" />} />
-        <Route path="joint-lessons" element={<ComingSoonPage area="jointLessons" />} />
+        <Route path="library" element={<LibrarySearchPage />} />
+        <Route path="library/resources/:id" element={<ResourcePage />} />
+        <Route
+          path="lessons"
+          element={
+            <LazyPage>
+              <TimetablePage />
+            </LazyPage>
+          }
+        />
+        <Route
+          path="lessons/:id/replay"
+          element={
+            <LazyPage>
+              <ReplayPage />
+            </LazyPage>
+          }
+        />
+        <Route path="joint-lessons" element={<Navigate to="/lessons" replace />} />
         <Route path="lesson-planning" element={<ComingSoonPage area="lessonPlanning" />} />
         <Route path="equity" element={<ComingSoonPage area="equity" />} />
         <Route path="schools" element={<SchoolsPage />} />

@@ -6,3 +6,7 @@ export * from './dto/auth.dto.js';
 export * from './dto/schools.dto.js';
 export * from './dto/pairings.dto.js';
 export * from './taxonomy.js';
+export * from './dto/planning.dto.js';
+export * from './dto/lessons.dto.js';
+export * from './dto/library.dto.js';
+export * from './dto/search.dto.js';

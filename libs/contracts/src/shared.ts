@@ -4,3 +4,7 @@ export * from './taxonomy.js';
 export type * from './api/types.js';
 export type * from './api/socket-events.js';
 export type * from './api/events.js';
+export * from './api/planning.js';
+export * from './api/lessons.js';
+export * from './api/library.js';
+export * from './api/search.js';

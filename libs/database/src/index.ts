@@ -5,3 +5,6 @@ export * from './database.module.js';
 export { MIGRATIONS } from './migrations/index.js';
 export { getEmbeddedDatabase, closeEmbeddedDatabase } from './embedded/pglite-pool.js';
 export * from './testing/test-database.js';
+export * from './entities/lessons/index.js';
+export * from './entities/planning/index.js';
+export * from './entities/library/index.js';

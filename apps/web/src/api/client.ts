@@ -9,10 +9,25 @@ import type {
   ErrorResponse,
   HealthResponse,
   InviteDto,
+  CancelLessonRequest,
+  CreateLessonRequest,
+  CreateLessonSeriesRequest,
+  LessonAttendanceDto,
+  LessonDto,
+  LessonJoinTokenRequest,
+  LessonJoinTokenResponse,
+  LessonRecordDto,
+  LessonSeriesDto,
+  LessonTimelinePage,
   LoginResponse,
+  MaterialRef,
   PairingDto,
   PairingStatus,
   RegionDto,
+  ResourceDto,
+  SearchRequest,
+  SearchResponseDto,
+  SearchSuggestResponse,
   SchoolDto,
   SchoolLocale,
   UpdateSchoolRequest,
@@ -26,6 +41,8 @@ export class ApiError extends Error {
   readonly code: string;
   readonly fields: Record<string, string[]>;
   readonly requestId?: string;
+  /** Everything the API said besides the fields (e.g. the clashes of a double booking). */
+  readonly details: Record<string, unknown>;
 
   constructor(body: ErrorResponse) {
     super(body.message);
@@ -34,6 +51,7 @@ export class ApiError extends Error {
     this.code = body.code;
     this.fields = body.details?.fields ?? {};
     this.requestId = body.requestId;
+    this.details = body.details ?? {};
   }
 }
 
@@ -217,6 +235,97 @@ export class ApiClient {
     return this.request('POST', `/pairings/${encodeURIComponent(id)}/end`, {
       body: reason ? { reason } : {},
     });
+  }
+
+  // ---- joint lessons (同步课堂) --------------------------------------------------------------
+
+  /** The timetable: lessons the caller may see that overlap [from, to). */
+  lessons(q: {
+    from: string;
+    to: string;
+    pairingId?: string;
+    includeCancelled?: boolean;
+  }): Promise<LessonDto[]> {
+    return this.request('GET', '/lessons', {
+      query: {
+        from: q.from,
+        to: q.to,
+        pairingId: q.pairingId,
+        includeCancelled: q.includeCancelled ? 'true' : undefined,
+      },
+    });
+  }
+  lesson(id: string): Promise<LessonDto> {
+    return this.request('GET', `/lessons/${encodeURIComponent(id)}`);
+  }
+  createLesson(req: CreateLessonRequest): Promise<LessonDto> {
+    return this.request('POST', '/lessons', { body: req });
+  }
+  createLessonSeries(req: CreateLessonSeriesRequest): Promise<LessonSeriesDto> {
+    return this.request('POST', '/lessons/series', { body: req });
+  }
+  cancelLesson(id: string, req: CancelLessonRequest = {}): Promise<LessonDto> {
+    return this.request('POST', `/lessons/${encodeURIComponent(id)}/cancel`, { body: req });
+  }
+  lessonJoinToken(id: string, req: LessonJoinTokenRequest): Promise<LessonJoinTokenResponse> {
+    return this.request('POST', `/lessons/${encodeURIComponent(id)}/join-token`, { body: req });
+  }
+  lessonAttendance(id: string): Promise<LessonAttendanceDto> {
+    return this.request('GET', `/lessons/${encodeURIComponent(id)}/attendance`);
+  }
+  lessonTimeline(id: string, afterSeq = 0, limit = 1000): Promise<LessonTimelinePage> {
+    return this.request('GET', `/lessons/${encodeURIComponent(id)}/timeline`, {
+      query: { afterSeq: String(afterSeq), limit: String(limit) },
+    });
+  }
+  lessonRecord(id: string): Promise<LessonRecordDto> {
+    return this.request('GET', `/lessons/${encodeURIComponent(id)}/record`);
+  }
+  /**
+   * A lesson material's bytes as a raw Response, for the classroom screen to prefetch (a library
+   * resource's current file, or a lesson pack as one zip). Throws ApiError when refused.
+   */
+  async lessonMaterialDownload(m: MaterialRef): Promise<Response> {
+    const path =
+      m.kind === 'pack'
+        ? `/packs/${encodeURIComponent(m.id)}/download.zip`
+        : `/resources/${encodeURIComponent(m.id)}/download`;
+    const used = this.accessToken;
+    let res = await this.send('GET', path, {}, used);
+    if (res.status === 401) {
+      let token = this.accessToken && this.accessToken !== used ? this.accessToken : null;
+      if (!token) token = (await this.refreshOnce())?.accessToken ?? null;
+      if (token) res = await this.send('GET', path, {}, token);
+    }
+    if (!res.ok) await this.parse<never>(res);
+    return res;
+  }
+
+  // ---- library search (资源库) ------------------------------------------------------------
+
+  /** Facet lists go as comma lists, so a search URL stays short and shareable. */
+  search(req: SearchRequest): Promise<SearchResponseDto> {
+    const query: Record<string, string | undefined> = {};
+    for (const [key, value] of Object.entries(req) as [string, string[] | string | number | undefined][]) {
+      if (Array.isArray(value)) query[key] = value.length ? value.join(',') : undefined;
+      else if (value !== undefined && value !== '') query[key] = String(value);
+    }
+    return this.request('GET', '/search', { query });
+  }
+  searchSuggest(q: string, limit?: number): Promise<SearchSuggestResponse> {
+    return this.request('GET', '/search/suggest', { query: { q, limit: limit ? String(limit) : undefined } });
+  }
+  resource(id: string): Promise<ResourceDto> {
+    return this.request('GET', `/resources/${encodeURIComponent(id)}`);
+  }
+  /** A file the API serves behind authentication (e.g. a resource file's downloadUrl), as a Blob. */
+  async fetchBlob(apiPath: string): Promise<Blob> {
+    const path = apiPath.replace(/^\/api(?=\/)/, '');
+    let res = await this.send('GET', path, {}, this.accessToken);
+    if (res.status === 401)
+      res = await this.send('GET', path, {}, (await this.refreshOnce())?.accessToken ?? null);
+    if (!res.ok) return this.parse<never>(res);
+    return res.blob();
   }
 
   // ---- deployment -------------------------------------------------------------------------

@@ -7,8 +7,8 @@ import { useSession, useUser } from '../auth/session';
 import { LanguageSwitch } from './LanguageSwitch';
 
 export const AREAS = [
-  { path: '/library', key: 'library', ready: false },
-  { path: '/joint-lessons', key: 'jointLessons', ready: false },
+  { path: '/library', key: 'library', ready: true },
+  { path: '/lessons', key: 'jointLessons', ready: true },
   { path: '/lesson-planning', key: 'lessonPlanning', ready: false },
   { path: '/equity', key: 'equity', ready: false },
   { path: '/schools', key: 'schools', ready: true },

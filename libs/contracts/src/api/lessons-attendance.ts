@@ -10,7 +10,11 @@ export interface TimeInterval {
  * Merges overlapping intervals after clipping them to [from, to]; open intervals end at `to`.
  * Two devices of one room connected at once count once.
  */
-export function mergeIntervals(intervals: readonly TimeInterval[], from: number, to: number): { start: number; end: number }[] {
+export function mergeIntervals(
+  intervals: readonly TimeInterval[],
+  from: number,
+  to: number,
+): { start: number; end: number }[] {
   const clipped = intervals
     .map((i) => ({ start: Math.max(i.start, from), end: Math.min(i.end ?? to, to) }))
     .filter((i) => i.end > i.start)

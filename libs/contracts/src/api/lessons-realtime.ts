@@ -14,8 +14,7 @@ export type ChatChannel = 'lesson' | 'observers';
 
 /** Where ink goes: a page of an attached material (annotation) or the whiteboard of a page number. */
 export type LessonSurface =
-  | { layer: 'annotation'; material: MaterialRef; page: number }
-  | { layer: 'whiteboard'; page: number };
+  { layer: 'annotation'; material: MaterialRef; page: number } | { layer: 'whiteboard'; page: number };
 
 /** Part of one stroke; a long stroke arrives as several segments with the same strokeId. */
 export interface StrokeSegment {
@@ -345,5 +344,7 @@ export const LESSON_SOCKET_ERROR_CODES = [
   'JOIN_TOKEN_INVALID',
   'JOIN_TOKEN_WRONG_LESSON',
   'RTC_PEER_NOT_ALLOWED',
+  'LESSON_CANCELLED',
+  'LESSON_RESTARTING',
   'INTERNAL_ERROR',
 ] as const;

@@ -90,7 +90,10 @@ export function surfaceKey(s: LessonSurface): string {
   return s.layer === 'annotation' ? `a:${materialKey(s.material)}:${s.page}` : `w:${s.page}`;
 }
 
-export function initialLessonState(lessonId: string, status: LessonState['status'] = 'scheduled'): LessonState {
+export function initialLessonState(
+  lessonId: string,
+  status: LessonState['status'] = 'scheduled',
+): LessonState {
   return {
     lessonId,
     seq: 0,
@@ -183,7 +186,9 @@ export function applyLessonEvent(state: LessonState, e: LessonEventEnvelope): Le
       state.pen = remove(state.pen, e.payload.classroomId);
       break;
     case 'classroom.muted':
-      state.muted = e.payload.muted ? addUnique(state.muted, e.payload.classroomId) : remove(state.muted, e.payload.classroomId);
+      state.muted = e.payload.muted
+        ? addUnique(state.muted, e.payload.classroomId)
+        : remove(state.muted, e.payload.classroomId);
       break;
     case 'hand.raised':
       if (!state.hands.some((h) => h.classroomId === e.payload.classroomId)) {
@@ -272,15 +277,12 @@ export type LessonAudience =
   | { kind: 'staff-and-classroom'; classroomId: string };
 
 export function audienceOf(e: LessonEventEnvelope): LessonAudience {
-  switch (e.type) {
-    case 'chat.posted':
-      return e.payload.channel === 'observers' ? { kind: 'observers' } : { kind: 'all' };
-    case 'poll.answered':
-    case 'prefetch.reported':
-      return { kind: 'staff-and-classroom', classroomId: e.payload.classroomId };
-    default:
-      return { kind: 'all' };
+  if (e.type === 'chat.posted')
+    return e.payload.channel === 'observers' ? { kind: 'observers' } : { kind: 'all' };
+  if (e.type === 'poll.answered' || e.type === 'prefetch.reported') {
+    return { kind: 'staff-and-classroom', classroomId: e.payload.classroomId };
   }
+  return { kind: 'all' };
 }
 
 export function canSeeEvent(e: LessonEventEnvelope, viewer: LessonViewer): boolean {
@@ -307,9 +309,15 @@ export function viewLessonState(state: LessonState, viewer: LessonViewer): Lesso
   if (!staff) {
     for (const p of copy.polls) {
       if (p.status === 'revealed') continue;
-      p.answers = viewer.classroomId && p.answers[viewer.classroomId] ? { [viewer.classroomId]: p.answers[viewer.classroomId] } : {};
+      p.answers =
+        viewer.classroomId && p.answers[viewer.classroomId]
+          ? { [viewer.classroomId]: p.answers[viewer.classroomId] }
+          : {};
     }
-    copy.prefetch = viewer.classroomId && copy.prefetch[viewer.classroomId] ? { [viewer.classroomId]: copy.prefetch[viewer.classroomId] } : {};
+    copy.prefetch =
+      viewer.classroomId && copy.prefetch[viewer.classroomId]
+        ? { [viewer.classroomId]: copy.prefetch[viewer.classroomId] }
+        : {};
   }
   return copy;
 }
@@ -317,6 +325,7 @@ export function viewLessonState(state: LessonState, viewer: LessonViewer): Lesso
 /** Totals of a poll across classrooms. */
 export function pollTotals(poll: Pick<LessonPoll, 'options' | 'answers'>): number[] {
   const totals = poll.options.map(() => 0);
-  for (const tally of Object.values(poll.answers)) tally.forEach((n, i) => (totals[i] = (totals[i] ?? 0) + n));
+  for (const tally of Object.values(poll.answers))
+    tally.forEach((n, i) => (totals[i] = (totals[i] ?? 0) + n));
   return totals;
 }

@@ -60,7 +60,11 @@ export class LessonClassroomAssignmentDto implements LessonClassroomAssignment {
   @IsUUID()
   classroomId: string;
 
-  @ApiProperty({ isArray: true, type: String, description: 'Teachers of the classroom’s school who act for the class (助教)' })
+  @ApiProperty({
+    isArray: true,
+    type: String,
+    description: 'Teachers of the classroom’s school who act for the class (助教)',
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(L.maxCoTeachersPerClassroom)

@@ -219,8 +219,13 @@ export class ResourceIndex extends MiniSearch<IndexRecord> {
         if (fieldId === undefined) continue;
         const list = source.data.get(fieldId);
         if (list === undefined || list.size === 0) continue;
+        // Postings of discarded (replaced or deleted) documents stay until the next vacuum, so df
+        // counts them: count them in N too (as Lucene does with deleted documents). Otherwise df
+        // can exceed N, the IDF turns negative and the evaluator, which takes a negative score
+        // for "absent", loses every match of a term once a few documents holding it were updated.
         const df = list.size;
-        const idf = Math.log(1 + (this._documentCount - df + 0.5) / (df + 0.5));
+        const n = this._documentCount + this.dirtCount;
+        const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
         postings.push({
           docTerm: source.docTerm,
           field,

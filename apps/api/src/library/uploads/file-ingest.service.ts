@@ -1,0 +1,265 @@
+import type { Readable } from 'node:stream';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Principal } from '@tongke/auth';
+import { AppConfig } from '@tongke/config';
+import { DomainEvents } from '@tongke/common';
+import { LIBRARY_LIMITS, type ResourceFileDto } from '@tongke/contracts';
+import { Resource, ResourceFile } from '@tongke/database';
+import { inspectStream, sanitizeFileName, type SniffResult } from '@tongke/files';
+import { ObjectStore, type ContentAddressedPutResult } from '@tongke/storage';
+import { DataSource, type EntityManager } from 'typeorm';
+import { coalesce } from '../storage/coalesce.js';
+import { RenditionService } from '../downloads/rendition.service.js';
+import { ExtractionWorker } from '../jobs/extraction.worker.js';
+import { LibraryGcService, lockObjectKey } from '../jobs/library-gc.service.js';
+import { LibraryErrors, toLibraryError } from '../library.errors.js';
+import { EXTRACTABLE_KINDS } from '../resources/file-kinds.js';
+import { canRead, isAttachable } from '../resources/resource-access.js';
+import { actorOf } from '../resources/resource-events.js';
+import { enqueueResourceChange } from '../resources/resource-outbox.js';
+import { toFileDto } from '../resources/resource.mappers.js';
+
+export interface IngestTarget {
+  resourceId: string;
+  /** The version the client expects to be current (optional guard against a race). */
+  versionId?: string | null;
+}
+
+export interface IngestOptions {
+  /** Declared length (tus Upload-Length): verified against the bytes. */
+  declaredSize?: number;
+  /** Re-reads the input from the start (staged uploads), for one retry after a lost race with GC. */
+  reopen?: () => Readable;
+}
+
+export interface IngestResult {
+  file: ResourceFileDto;
+  deduplicated: boolean;
+}
+
+/** Stored and hashed, not yet recorded. */
+export interface PreparedFile {
+  versionId: string;
+  name: string;
+  type: SniffResult;
+  put: ContentAddressedPutResult;
+}
+
+/** The object vanished between store and commit (collected as unreferenced): store it again. */
+export class ObjectVanishedError extends Error {}
+
+/** A file name that ends in the extension of what the bytes are. */
+export function withKindExtension(name: string, type: SniffResult): string {
+  if (type.declaredExtMatches) return name;
+  const dot = name.lastIndexOf('.');
+  const base = dot > 0 ? name.slice(0, dot) : name;
+  return sanitizeFileName(`${base}.${type.ext}`);
+}
+
+/**
+ * The one upload pipeline behind tus and multipart: sniff the type from the first bytes (never
+ * the name or Content-Type), stream into the object store while hashing (content-addressed, so
+ * identical content is stored once), then in ONE transaction insert the file row, touch the
+ * resource and write the outbox row. Nothing is held in memory beyond a chunk and the 64 KiB
+ * sniffing window. If the store fails nothing is recorded (503); if the transaction fails, the
+ * object this upload created is removed unless another row references the same content.
+ */
+@Injectable()
+export class FileIngestService {
+  private readonly logger = new Logger('FileIngest');
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly store: ObjectStore,
+    private readonly config: AppConfig,
+    private readonly events: DomainEvents,
+    private readonly extraction: ExtractionWorker,
+    private readonly gc: LibraryGcService,
+    private readonly renditions: RenditionService,
+  ) {}
+
+  get maxBytes(): number {
+    return this.config.uploadMaxBytes;
+  }
+
+  /** Whether `p` may add a file to the resource now; returns the version it would go to. Cheap; call before reading bytes. */
+  async checkTarget(p: Principal, target: IngestTarget): Promise<{ resource: Resource; versionId: string }> {
+    const resource = await this.dataSource
+      .getRepository(Resource)
+      .findOne({ where: { id: target.resourceId } });
+    if (!resource || !canRead(p, resource)) throw LibraryErrors.resourceNotFound();
+    const versionId = await this.checkAttach(this.dataSource.manager, p, resource, target.versionId);
+    return { resource, versionId };
+  }
+
+  /**
+   * The whole pipeline on one input. `reopen` (staged uploads) allows one retry when the object
+   * was collected between store and commit.
+   */
+  async ingest(
+    p: Principal,
+    target: IngestTarget,
+    fileName: string,
+    source: Readable,
+    opts: IngestOptions = {},
+  ): Promise<IngestResult> {
+    let input = source;
+    for (let attempt = 0; ; attempt += 1) {
+      const prepared = await this.prepare(p, target, fileName, input, opts.declaredSize);
+      try {
+        return await this.commitPrepared(p, target, prepared);
+      } catch (err) {
+        if (err instanceof ObjectVanishedError && attempt === 0 && opts.reopen) {
+          input = opts.reopen();
+          continue;
+        }
+        if (err instanceof ObjectVanishedError) throw LibraryErrors.storageInconsistent();
+        throw err;
+      }
+    }
+  }
+
+  /**
+   * Phase 1: checks the target, sniffs the type from the first bytes and streams the input into
+   * the store (hashing, deduplicating). Nothing is recorded yet; the caller commits or discards.
+   */
+  async prepare(
+    p: Principal,
+    target: IngestTarget,
+    fileName: string,
+    source: Readable,
+    declaredSize?: number,
+  ): Promise<PreparedFile> {
+    let versionId: string;
+    try {
+      ({ versionId } = await this.checkTarget(p, target));
+    } catch (err) {
+      source.destroy();
+      throw err;
+    }
+    const declaredName = sanitizeFileName(fileName);
+    try {
+      const inspected = await inspectStream(source, { maxBytes: this.maxBytes, declaredName });
+      const put = await this.store.putContentAddressed(coalesce(inspected.stream), {
+        contentType: inspected.type.mime,
+        maxBytes: this.maxBytes,
+        size: declaredSize,
+      });
+      return { versionId, name: withKindExtension(declaredName, inspected.type), type: inspected.type, put };
+    } catch (err) {
+      source.destroy();
+      throw toLibraryError(err, this.maxBytes);
+    }
+  }
+
+  /**
+   * Phase 2: one transaction (file row, resource touched, outbox row), then the domain event.
+   * On failure the object this upload created is removed unless something references it.
+   * Throws ObjectVanishedError (after cleaning up) when the object was collected meanwhile.
+   */
+  async commitPrepared(p: Principal, target: IngestTarget, prepared: PreparedFile): Promise<IngestResult> {
+    const { put } = prepared;
+    try {
+      const file = await this.commit(
+        p,
+        target.resourceId,
+        prepared.versionId,
+        prepared.name,
+        prepared.type,
+        put,
+      );
+      this.events.publish('resource.uploaded', {
+        resourceId: file.resourceId,
+        versionId: file.versionId,
+        fileId: file.id,
+        kind: file.kind,
+        size: file.size,
+        sha256: file.sha256,
+        deduplicated: put.deduplicated,
+        actor: actorOf(p),
+      });
+      if (file.extractionStatus === 'pending') this.extraction.kick();
+      return { file: toFileDto(file, this.renditions.available), deduplicated: put.deduplicated };
+    } catch (err) {
+      await this.discard(prepared);
+      if (err instanceof ObjectVanishedError) throw err;
+      throw toLibraryError(err, this.maxBytes);
+    }
+  }
+
+  /** Drops a prepared file that will not be committed (its object goes unless referenced). */
+  async discard(prepared: PreparedFile): Promise<void> {
+    if (prepared.put.deduplicated) return;
+    await this.gc
+      .collectIfUnreferenced(prepared.put.key)
+      .catch((err: unknown) =>
+        this.logger.warn({ err, key: prepared.put.key }, 'could not remove the object of a failed upload'),
+      );
+  }
+
+  private async commit(
+    p: Principal,
+    resourceId: string,
+    versionId: string,
+    name: string,
+    type: SniffResult,
+    put: ContentAddressedPutResult,
+  ): Promise<ResourceFile> {
+    return this.dataSource.transaction(async (m) => {
+      await lockObjectKey(m, put.key);
+      const resource = await m
+        .getRepository(Resource)
+        .findOne({ where: { id: resourceId }, lock: { mode: 'pessimistic_write' } });
+      if (!resource || !canRead(p, resource)) throw LibraryErrors.resourceNotFound();
+      await this.checkAttach(m, p, resource, versionId);
+      // Under the key's lock the collector cannot remove the object any more; it must exist now.
+      const stored = await this.store.stat(put.key);
+      if (stored === null || stored.size !== put.size) throw new ObjectVanishedError();
+      const position = await m.getRepository(ResourceFile).count({ where: { versionId } });
+      const file = await m.getRepository(ResourceFile).save(
+        m.getRepository(ResourceFile).create({
+          versionId,
+          resourceId,
+          position,
+          objectKey: put.key,
+          sha256: put.sha256,
+          size: put.size,
+          kind: type.kind,
+          mime: type.mime,
+          originalName: name,
+          createdById: p.userId,
+          extractionStatus: EXTRACTABLE_KINDS.has(type.kind) ? 'pending' : 'skipped',
+          extractionAttempts: 0,
+          extractionError: null,
+          extractedText: null,
+          outline: null,
+          textTruncated: false,
+          extractedAt: null,
+          renditionKey: null,
+          purgedAt: null,
+        }),
+      );
+      await m.query('UPDATE resources SET updated_at = now() WHERE id = $1', [resourceId]);
+      await enqueueResourceChange(m, resourceId);
+      return file;
+    });
+  }
+
+  private async checkAttach(
+    m: EntityManager,
+    p: Principal,
+    r: Resource,
+    versionId: string | null | undefined,
+  ): Promise<string> {
+    if (r.authorId !== p.userId) throw LibraryErrors.notAuthor();
+    if (r.status === 'pending_review') throw LibraryErrors.underReview();
+    if (!isAttachable(r)) throw LibraryErrors.notAttachable(r.status);
+    if (!r.currentVersionId) throw LibraryErrors.versionNotFound();
+    if (versionId && versionId !== r.currentVersionId) throw LibraryErrors.versionNotCurrent();
+    const count = await m.getRepository(ResourceFile).count({ where: { versionId: r.currentVersionId } });
+    if (count >= LIBRARY_LIMITS.filesPerVersionMax)
+      throw LibraryErrors.tooManyFiles(LIBRARY_LIMITS.filesPerVersionMax);
+    return r.currentVersionId;
+  }
+}

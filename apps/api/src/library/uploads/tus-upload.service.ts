@@ -1,0 +1,396 @@
+import { createReadStream } from 'node:fs';
+import { PassThrough, Readable } from 'node:stream';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Principal } from '@tongke/auth';
+import { AppError } from '@tongke/common';
+import { AppConfig } from '@tongke/config';
+import {
+  TUS_METADATA_KEYS,
+  TUS_UPLOAD_PATH,
+  UPLOAD_FILE_ID_HEADER,
+  type UploadSessionDto,
+} from '@tongke/contracts';
+import { UploadSession } from '@tongke/database';
+import { EmptyFileError, sanitizeFileName } from '@tongke/files';
+import { Server, type ServerOptions } from '@tus/server';
+import type { Request as ExpressRequest, Response as ExpressResponse } from 'express';
+import { DataSource } from 'typeorm';
+import { LibraryErrors, toLibraryError } from '../library.errors.js';
+import { toUploadSessionDto } from '../resources/resource.mappers.js';
+import {
+  FileIngestService,
+  ObjectVanishedError,
+  type IngestResult,
+  type PreparedFile,
+} from './file-ingest.service.js';
+import { UploadStaging } from './upload-staging.js';
+
+const TUS_VERSION = '1.0.0';
+type Upload = Parameters<NonNullable<ServerOptions['onUploadCreate']>>[1];
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** tus Upload-Metadata: comma-separated `key base64value` pairs (the value may be absent). */
+export function parseUploadMetadata(header: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!header) return out;
+  for (const pair of header.split(',')) {
+    const [key, value] = pair.trim().split(' ');
+    if (!key) continue;
+    out[key] = value ? Buffer.from(value, 'base64').toString('utf8') : '';
+  }
+  return out;
+}
+
+/** What tus reads from an error thrown by a hook (`status_code`, `body`); the real error is answered instead. */
+class TusHookError extends Error {
+  readonly body = 'upload refused';
+
+  constructor(readonly status_code: number) {
+    super('upload refused');
+  }
+}
+
+function tusError(status: number, text: string): AppError {
+  const message = text.trim() || `tus error ${status}`;
+  switch (status) {
+    case 404:
+      return LibraryErrors.uploadNotFound();
+    case 409:
+      return new AppError(
+        'LIBRARY_UPLOAD_OFFSET_MISMATCH',
+        409,
+        `${message}: ask for the upload's offset (HEAD) and resume from there`,
+      );
+    case 410:
+      return LibraryErrors.uploadGone(message);
+    case 412:
+      return new AppError('LIBRARY_TUS_VERSION_REQUIRED', 412, 'Send Tus-Resumable: 1.0.0');
+    case 413:
+      return new AppError('LIBRARY_FILE_TOO_LARGE', 413, message);
+    case 415:
+      return new AppError(
+        'LIBRARY_UPLOAD_CONTENT_TYPE',
+        415,
+        'PATCH bodies must be sent as Content-Type: application/offset+octet-stream',
+      );
+    case 503:
+      return LibraryErrors.storageUnavailable();
+    default:
+      return new AppError(
+        status >= 500 ? 'LIBRARY_UPLOAD_FAILED' : 'LIBRARY_UPLOAD_INVALID',
+        status,
+        message,
+      );
+  }
+}
+
+/**
+ * The tus 1.0 endpoint (`/api/uploads`), served by @tus/server with @tus/file-store staging on
+ * local disk. Each request arrives through a Nest controller, so the global AuthGuard has already
+ * checked the Bearer token; this service binds every upload id to its creator (anyone else gets
+ * 404), validates the target and the declared length up front, and answers every error in the
+ * project's `{ statusCode, code, message }` shape. When the last byte arrives, the staged file is
+ * run through FileIngestService (sniff, hash, dedupe, store, one transaction) and removed.
+ */
+@Injectable()
+export class TusUploadService {
+  private readonly logger = new Logger('TusUploads');
+  private readonly server: Server;
+  private readonly principals = new WeakMap<Request, Principal>();
+  private readonly hookErrors = new WeakMap<Request, unknown>();
+  /** Whole-file PATCHes being stored while they are staged, by upload id. */
+  private readonly inflight = new Map<string, { prepared: Promise<PreparedFile>; side: PassThrough }>();
+
+  constructor(
+    private readonly staging: UploadStaging,
+    private readonly ingest: FileIngestService,
+    private readonly config: AppConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {
+    const options: ConstructorParameters<typeof Server>[0] = {
+      path: TUS_UPLOAD_PATH,
+      datastore: staging.datastore,
+      maxSize: config.uploadMaxBytes,
+      relativeLocation: true,
+      // Same-origin app; tus would otherwise answer Access-Control-Allow-Origin: *.
+      allowedOrigins: config.allowedOrigins,
+      onUploadCreate: (req, upload) => this.onCreate(req, upload),
+      onUploadFinish: (req, upload) => this.onFinish(req, upload),
+    };
+    this.server = new Server(options);
+  }
+
+  async status(p: Principal, id: string): Promise<UploadSessionDto> {
+    return toUploadSessionDto(await this.ownSession(p, id));
+  }
+
+  /** Handles one tus request (POST, HEAD, PATCH, DELETE, OPTIONS) of an authenticated caller. */
+  async handle(p: Principal, req: ExpressRequest, res: ExpressResponse): Promise<void> {
+    res.setHeader('Tus-Resumable', TUS_VERSION);
+    res.setHeader('Cache-Control', 'no-store');
+    const path = new URL(req.originalUrl, 'http://localhost').pathname.replace(/\/+$/, '');
+    const id = path.length > TUS_UPLOAD_PATH.length ? path.slice(TUS_UPLOAD_PATH.length + 1) : null;
+    const method = req.method.toUpperCase();
+
+    if (method === 'POST') {
+      if (id !== null) throw LibraryErrors.uploadNotFound();
+      await this.precheckCreate(p, req);
+    } else if (id !== null && method !== 'OPTIONS') {
+      const session = await this.ownSession(p, id);
+      if (session.status === 'completed') {
+        if (method === 'HEAD') {
+          res.status(200);
+          res.setHeader('Upload-Offset', String(session.declaredSize ?? 0));
+          res.setHeader('Upload-Length', String(session.declaredSize ?? 0));
+          if (session.fileId) res.setHeader(UPLOAD_FILE_ID_HEADER, session.fileId);
+          res.end();
+          return;
+        }
+        if (method === 'DELETE') {
+          res.status(204).end();
+          return;
+        }
+        throw new AppError('LIBRARY_UPLOAD_COMPLETED', 409, 'This upload is already complete');
+      }
+      if (session.status === 'failed' || session.status === 'aborted') {
+        throw LibraryErrors.uploadGone(
+          session.errorMessage ?? 'This upload was cancelled or failed; start a new one',
+        );
+      }
+      if (method === 'PATCH') {
+        await this.sessions().update({ id }, { updatedAt: new Date() });
+        this.storeWhileStaging(p, session, req);
+      }
+    }
+
+    const request = this.toWebRequest(req, method);
+    this.principals.set(request, p);
+    let response: Response;
+    try {
+      response = await this.server.handleWeb(request);
+    } finally {
+      if (id !== null) await this.dropUnusedInflight(id);
+    }
+
+    if (this.hookErrors.has(request)) throw this.hookErrors.get(request);
+    if (response.status >= 400) throw tusError(response.status, await response.text());
+    if (method === 'DELETE' && id !== null && response.status === 204) {
+      await this.sessions().update(
+        { id, status: 'receiving' },
+        {
+          status: 'aborted',
+          errorCode: 'LIBRARY_UPLOAD_CANCELLED',
+          errorMessage: 'The upload was cancelled',
+        },
+      );
+    }
+    res.status(response.status);
+    response.headers.forEach((value, name) => res.setHeader(name, value));
+    res.end(Buffer.from(await response.arrayBuffer()));
+  }
+
+  private async precheckCreate(p: Principal, req: ExpressRequest): Promise<void> {
+    const lengthHeader = req.header('upload-length');
+    const deferred = req.header('upload-defer-length') === '1';
+    if (lengthHeader === undefined && !deferred) throw LibraryErrors.uploadLengthMissing();
+    if (lengthHeader !== undefined) {
+      const length = Number(lengthHeader);
+      if (!Number.isSafeInteger(length) || length < 0) throw LibraryErrors.uploadLengthMissing();
+      if (length > this.config.uploadMaxBytes) throw LibraryErrors.fileTooLarge(this.config.uploadMaxBytes);
+      if (length === 0) throw toLibraryError(new EmptyFileError(), this.config.uploadMaxBytes);
+    }
+    const metadata = parseUploadMetadata(req.header('upload-metadata'));
+    const resourceId = metadata[TUS_METADATA_KEYS.resourceId];
+    if (!resourceId || !UUID.test(resourceId))
+      throw LibraryErrors.metadataMissing('resourceId (a resource id)');
+    if (!metadata[TUS_METADATA_KEYS.fileName]) throw LibraryErrors.metadataMissing('filename');
+    const versionId = metadata[TUS_METADATA_KEYS.versionId];
+    if (versionId && !UUID.test(versionId)) throw LibraryErrors.metadataMissing('versionId as a version id');
+    await this.ingest.checkTarget(p, { resourceId, versionId: versionId || null });
+  }
+
+  private toWebRequest(req: ExpressRequest, method: string): Request {
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value === undefined) continue;
+      for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
+    }
+    const hasBody = method === 'PATCH' || method === 'POST';
+    return new Request(new URL(req.originalUrl, 'http://localhost'), {
+      method,
+      headers,
+      body: hasBody ? Readable.toWeb(req) : undefined,
+      duplex: 'half',
+    });
+  }
+
+  private async onCreate(req: Request, upload: Upload): Promise<{ metadata?: Upload['metadata'] }> {
+    const p = this.principals.get(req);
+    try {
+      if (!p) throw new Error('tus request without a principal');
+      const metadata = upload.metadata ?? {};
+      const resourceId = metadata[TUS_METADATA_KEYS.resourceId] ?? '';
+      const { versionId } = await this.ingest.checkTarget(p, {
+        resourceId,
+        versionId: metadata[TUS_METADATA_KEYS.versionId] || null,
+      });
+      await this.sessions().insert({
+        id: upload.id,
+        userId: p.userId,
+        resourceId,
+        versionId,
+        fileName: sanitizeFileName(metadata[TUS_METADATA_KEYS.fileName] ?? 'file'),
+        declaredSize: upload.size ?? null,
+        status: 'receiving',
+        fileId: null,
+        errorCode: null,
+        errorMessage: null,
+      });
+      return {};
+    } catch (err) {
+      throw this.hookError(req, err);
+    }
+  }
+
+  private async onFinish(
+    req: Request,
+    upload: Upload,
+  ): Promise<{ status_code?: number; headers?: Record<string, string>; body?: string }> {
+    const p = this.principals.get(req);
+    const sessions = this.sessions();
+    const session = await sessions.findOne({ where: { id: upload.id } });
+    if (!p || !session || session.userId !== p.userId)
+      throw this.hookError(req, LibraryErrors.uploadNotFound());
+    await sessions.update({ id: upload.id }, { status: 'processing' });
+    const path = this.staging.pathOf(upload.id);
+    const target = { resourceId: session.resourceId, versionId: session.versionId };
+    const inflight = this.inflight.get(upload.id);
+    this.inflight.delete(upload.id);
+    try {
+      let result: IngestResult | undefined;
+      if (inflight) result = await this.finishInflight(p, target, inflight.prepared, upload.size);
+      result ??= await this.ingest.ingest(p, target, session.fileName, createReadStream(path), {
+        declaredSize: upload.size,
+        reopen: () => createReadStream(path),
+      });
+      await sessions.update(
+        { id: upload.id },
+        { status: 'completed', fileId: result.file.id, declaredSize: result.file.size },
+      );
+      await this.staging.remove(upload.id);
+      return {
+        status_code: 200,
+        headers: {
+          'Content-Type': 'application/json; charset=utf-8',
+          [UPLOAD_FILE_ID_HEADER]: result.file.id,
+        },
+        body: JSON.stringify(result.file),
+      };
+    } catch (err) {
+      const mapped = toLibraryError(err, this.config.uploadMaxBytes);
+      if (!(mapped instanceof AppError))
+        this.logger.error({ err, uploadId: upload.id }, 'storing a finished upload failed');
+      await sessions
+        .update(
+          { id: upload.id },
+          {
+            status: 'failed',
+            errorCode: mapped instanceof AppError ? mapped.code : 'INTERNAL_ERROR',
+            errorMessage: (mapped instanceof AppError
+              ? mapped.message
+              : 'The upload could not be stored'
+            ).slice(0, 500),
+          },
+        )
+        .catch(() => undefined);
+      await this.staging.remove(upload.id);
+      throw this.hookError(req, mapped);
+    }
+  }
+
+  /**
+   * A PATCH that carries the whole file from offset 0 is streamed into the object store while it
+   * is staged (both writes overlap with the network), so finishing does not read it all again.
+   * Anything else (resumed uploads, chunked clients) is stored from the staged file at the end.
+   */
+  private storeWhileStaging(p: Principal, session: UploadSession, req: ExpressRequest): void {
+    const whole =
+      session.status === 'receiving' &&
+      session.declaredSize !== null &&
+      req.header('upload-offset') === '0' &&
+      Number(req.header('content-length')) === session.declaredSize;
+    if (!whole || this.inflight.has(session.id)) return;
+    // A 1 MiB buffer between staging and storing, so neither waits on every chunk of the other.
+    const side = new PassThrough({ highWaterMark: 1024 * 1024 });
+    const prepared = this.ingest.prepare(
+      p,
+      { resourceId: session.resourceId, versionId: session.versionId },
+      session.fileName,
+      side,
+      session.declaredSize ?? undefined,
+    );
+    prepared.catch(() => undefined); // observed in onFinish or dropUnusedInflight
+    this.inflight.set(session.id, { prepared, side });
+    this.staging.teeInto(session.id, side);
+  }
+
+  /** After a PATCH: a copy that did not lead to a finished upload is dropped (its object too). */
+  private async dropUnusedInflight(id: string): Promise<void> {
+    this.staging.untee(id);
+    const entry = this.inflight.get(id);
+    if (!entry) return;
+    this.inflight.delete(id);
+    // The body never reached it (a refused PATCH) or ended early: stop the store pipeline.
+    if (!entry.side.writableEnded) entry.side.destroy(new Error('upload body ended early'));
+    const done = await entry.prepared.catch(() => undefined);
+    if (done) await this.ingest.discard(done);
+  }
+
+  /**
+   * Commits what was stored while staging. A refusal (type, size, storage down, target gone) is
+   * the answer; any other trouble falls back to storing the staged file (returns undefined).
+   */
+  private async finishInflight(
+    p: Principal,
+    target: { resourceId: string; versionId: string },
+    inflight: Promise<PreparedFile>,
+    size: number | undefined,
+  ): Promise<IngestResult | undefined> {
+    let prepared: PreparedFile;
+    try {
+      prepared = await inflight;
+    } catch (err) {
+      if (err instanceof AppError && err.code !== 'LIBRARY_UPLOAD_INCOMPLETE') throw err;
+      return undefined;
+    }
+    if (prepared.put.size !== size) {
+      await this.ingest.discard(prepared);
+      return undefined;
+    }
+    try {
+      return await this.ingest.commitPrepared(p, target, prepared);
+    } catch (err) {
+      if (err instanceof ObjectVanishedError) return undefined;
+      throw err;
+    }
+  }
+
+  /** Remembers the real error for the response and gives tus something it can answer with. */
+  private hookError(req: Request, err: unknown): TusHookError {
+    this.hookErrors.set(req, err);
+    return new TusHookError(err instanceof AppError ? err.status : 500);
+  }
+
+  private async ownSession(p: Principal, id: string): Promise<UploadSession> {
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) throw LibraryErrors.uploadNotFound();
+    const session = await this.sessions().findOne({ where: { id } });
+    if (!session || session.userId !== p.userId) throw LibraryErrors.uploadNotFound();
+    return session;
+  }
+
+  private sessions() {
+    return this.dataSource.getRepository(UploadSession);
+  }
+}

@@ -1,0 +1,46 @@
+import { All, Controller, Param, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiExcludeEndpoint, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentUser, type Principal } from '@tongke/auth';
+import type { UploadSessionDto } from '@tongke/contracts';
+import type { Request, Response } from 'express';
+import { TusUploadService } from './tus-upload.service.js';
+
+/**
+ * Resumable uploads (tus 1.0: creation, creation-with-upload, creation-defer-length, termination,
+ * expiration). POST /api/uploads with Upload-Length and Upload-Metadata `resourceId`, `filename`
+ * (optional `versionId`); PATCH the bytes; HEAD tells the offset to resume from. GET
+ * /api/uploads/:id says how the upload ended (and the stored file's id).
+ */
+@ApiTags('uploads')
+@ApiBearerAuth()
+@Controller('uploads')
+export class UploadsController {
+  constructor(private readonly tus: TusUploadService) {}
+
+  @All()
+  @ApiExcludeEndpoint()
+  create(@CurrentUser() me: Principal, @Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.tus.handle(me, req, res);
+  }
+
+  /**
+   * HEAD/PATCH/DELETE go to tus; GET answers how the upload stands (UploadSessionDto). One
+   * handler, because Express would route HEAD to a GET route declared on the same path.
+   */
+  @All(':id')
+  @ApiOkResponse({ description: 'GET: the upload session (UploadSessionDto)' })
+  async upload(
+    @CurrentUser() me: Principal,
+    @Param('id') id: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    if (req.method === 'GET') {
+      const status: UploadSessionDto = await this.tus.status(me, id);
+      res.setHeader('Cache-Control', 'no-store');
+      res.json(status);
+      return;
+    }
+    await this.tus.handle(me, req, res);
+  }
+}

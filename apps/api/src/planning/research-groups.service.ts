@@ -1,0 +1,173 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { Scope, type Principal } from '@tongke/auth';
+import {
+  STAGE_CODES,
+  subjectTaughtAt,
+  type AddGroupMemberRequest,
+  type CreateResearchGroupRequest,
+  type ResearchGroupDetailDto,
+  type ResearchGroupDto,
+  type UpdateResearchGroupRequest,
+} from '@tongke/contracts';
+import { ResearchGroup, ResearchGroupMember, User } from '@tongke/database';
+import { DataSource, In, Repository } from 'typeorm';
+import { PlanningAccess } from './planning-access.service.js';
+import { PlanningUsers } from './planning-users.js';
+import { toMemberDto, toResearchGroupDto } from './planning.mappers.js';
+import { PlanningErrors } from './planning.errors.js';
+
+/**
+ * Teaching-research groups: created by a district admin (naming a lead) or by a master teacher
+ * (who leads it), in one region; the lead and the district admin add members (teachers of any
+ * school of the region) and observers (any user of the region).
+ */
+@Injectable()
+export class ResearchGroupsService {
+  constructor(
+    @InjectRepository(ResearchGroup) private readonly groups: Repository<ResearchGroup>,
+    @InjectRepository(ResearchGroupMember) private readonly members: Repository<ResearchGroupMember>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly access: PlanningAccess,
+    private readonly users: PlanningUsers,
+  ) {}
+
+  async list(p: Principal): Promise<ResearchGroupDto[]> {
+    const mine = await this.members.find({ where: { userId: p.userId } });
+    const roles = new Map(mine.map((m) => [m.groupId, m.role]));
+    const ids = new Set(roles.keys());
+    if (p.role === 'platform_admin' || p.role === 'district_admin') {
+      const where =
+        p.role === 'platform_admin' ? {} : { regionId: p.regionId ?? '00000000-0000-0000-0000-000000000000' };
+      for (const g of await this.groups.find({ where, select: { id: true } })) ids.add(g.id);
+    }
+    if (ids.size === 0) return [];
+    const groups = await this.groups.find({ where: { id: In([...ids]) }, order: { createdAt: 'DESC' } });
+    const counts = await this.memberCounts(groups.map((g) => g.id));
+    const users = await this.users.index(groups.map((g) => g.leadId));
+    return groups.map((g) => toResearchGroupDto(g, users, roles.get(g.id) ?? null, counts.get(g.id) ?? 0));
+  }
+
+  async get(p: Principal, groupId: string): Promise<ResearchGroupDetailDto> {
+    const { group, role } = await this.access.group(p, groupId);
+    const members = await this.members.find({ where: { groupId }, order: { createdAt: 'ASC' } });
+    const users = await this.users.index([group.leadId, ...members.map((m) => m.userId)]);
+    const order = { lead: 0, member: 1, observer: 2 } as const;
+    return {
+      ...toResearchGroupDto(group, users, role, members.length),
+      members: members.sort((a, b) => order[a.role] - order[b.role]).map((m) => toMemberDto(m, users)),
+    };
+  }
+
+  async create(p: Principal, req: CreateResearchGroupRequest): Promise<ResearchGroupDetailDto> {
+    if (!(STAGE_CODES as string[]).includes(req.stage) || !subjectTaughtAt(req.subject, req.stage)) {
+      throw PlanningErrors.curriculumInvalid([
+        `subject "${req.subject}" is not taught at stage "${req.stage}"`,
+      ]);
+    }
+    let regionId: string;
+    let leadId: string;
+    if (p.role === 'platform_admin' || p.role === 'district_admin') {
+      const rid = p.role === 'platform_admin' ? req.regionId : p.regionId;
+      if (!rid) throw PlanningErrors.regionRequired();
+      if (!Scope.canManageRegion(p, rid)) throw PlanningErrors.cannotCreateGroup();
+      if (!req.leadId) throw PlanningErrors.leadRequired();
+      regionId = rid;
+      leadId = req.leadId;
+    } else if (p.role === 'teacher' && p.isMasterTeacher && p.regionId) {
+      if (req.leadId && req.leadId !== p.userId) throw PlanningErrors.cannotCreateGroup();
+      regionId = p.regionId;
+      leadId = p.userId;
+    } else {
+      throw PlanningErrors.cannotCreateGroup();
+    }
+    await this.requireRegionUser(leadId, regionId, true);
+    const id = await this.dataSource.transaction(async (m) => {
+      const group = await m.getRepository(ResearchGroup).save(
+        m.getRepository(ResearchGroup).create({
+          regionId,
+          name: req.name.trim(),
+          subject: req.subject,
+          stage: req.stage,
+          leadId,
+          createdById: p.userId,
+        }),
+      );
+      await m
+        .getRepository(ResearchGroupMember)
+        .insert({ groupId: group.id, userId: leadId, role: 'lead', addedById: p.userId });
+      return group.id;
+    });
+    return this.get(p, id);
+  }
+
+  async update(
+    p: Principal,
+    groupId: string,
+    req: UpdateResearchGroupRequest,
+  ): Promise<ResearchGroupDetailDto> {
+    const { group } = await this.access.manager(p, groupId);
+    if (req.leadId && req.leadId !== group.leadId) {
+      if (!Scope.canManageRegion(p, group.regionId)) throw PlanningErrors.leadChangeForbidden();
+      await this.requireRegionUser(req.leadId, group.regionId, true);
+      const newLead = req.leadId;
+      await this.dataSource.transaction(async (m) => {
+        await m
+          .getRepository(ResearchGroupMember)
+          .update({ groupId, userId: group.leadId }, { role: 'member' });
+        await m
+          .getRepository(ResearchGroupMember)
+          .upsert({ groupId, userId: newLead, role: 'lead', addedById: p.userId }, ['groupId', 'userId']);
+        await m
+          .getRepository(ResearchGroup)
+          .update({ id: groupId }, { leadId: newLead, ...(req.name ? { name: req.name.trim() } : {}) });
+      });
+    } else if (req.name) {
+      await this.groups.update({ id: groupId }, { name: req.name.trim() });
+    }
+    return this.get(p, groupId);
+  }
+
+  async addMember(
+    p: Principal,
+    groupId: string,
+    req: AddGroupMemberRequest,
+  ): Promise<ResearchGroupDetailDto> {
+    const { group } = await this.access.manager(p, groupId);
+    if (req.userId === group.leadId) throw PlanningErrors.leadCannotChange();
+    await this.requireRegionUser(req.userId, group.regionId, req.role === 'member');
+    await this.members.upsert({ groupId, userId: req.userId, role: req.role, addedById: p.userId }, [
+      'groupId',
+      'userId',
+    ]);
+    return this.get(p, groupId);
+  }
+
+  /** The lead or district admin removes anyone but the lead; a participant may leave. */
+  async removeMember(p: Principal, groupId: string, userId: string): Promise<void> {
+    const g =
+      userId === p.userId ? await this.access.group(p, groupId) : await this.access.manager(p, groupId);
+    if (userId === g.group.leadId) throw PlanningErrors.leadCannotChange();
+    const res = await this.members.delete({ groupId, userId });
+    if (!res.affected) throw PlanningErrors.memberNotFound();
+  }
+
+  private async requireRegionUser(userId: string, regionId: string, mustTeach: boolean): Promise<User> {
+    const user = await this.users.find(userId);
+    if (!user || user.disabledAt || user.regionId !== regionId) throw PlanningErrors.userNotInRegion();
+    if (mustTeach && (user.role !== 'teacher' || !user.schoolId)) throw PlanningErrors.memberMustTeach();
+    return user;
+  }
+
+  private async memberCounts(groupIds: string[]): Promise<Map<string, number>> {
+    if (groupIds.length === 0) return new Map();
+    const rows = await this.members
+      .createQueryBuilder('m')
+      .select('m.group_id', 'groupId')
+      .addSelect('count(*)', 'n')
+      .where('m.group_id IN (:...ids)', { ids: groupIds })
+      .groupBy('m.group_id')
+      .getRawMany<{ groupId: string; n: string }>();
+    return new Map(rows.map((r) => [r.groupId, Number(r.n)]));
+  }
+}

@@ -1,0 +1,94 @@
+import {
+  labelOf,
+  SEARCH_FACET_NAMES,
+  type LabelledCode,
+  type SearchFacet,
+  type SearchFacetBucketDto,
+  type SearchHitDto,
+  type SearchSuggestionDto,
+} from '@tongke/contracts';
+import type { SearchFacetCounts, SearchHit, SearchSuggestion } from '@tongke/search';
+
+type TaxonomyKind = Parameters<typeof labelOf>[0];
+
+const FACET_TAXONOMY: Record<SearchFacet, TaxonomyKind | null> = {
+  subject: 'subjects',
+  stage: 'stages',
+  grade: null,
+  edition: 'editions',
+  volume: 'volumes',
+  resourceType: 'resourceTypes',
+  license: 'licenses',
+  schoolLocale: 'schoolLocales',
+};
+
+const DESCRIPTION_MAX = 200;
+
+export function facetLabel(facet: SearchFacet, value: string): string {
+  const kind = FACET_TAXONOMY[facet];
+  return kind === null ? value : (labelOf(kind, value) ?? value);
+}
+
+const coded = (code: string, name: string, kind: TaxonomyKind): LabelledCode => ({
+  code,
+  name: name || (labelOf(kind, code) ?? code),
+});
+
+export function toSearchHitDto(hit: SearchHit): SearchHitDto {
+  const d = hit.doc;
+  const description =
+    d.description.length > DESCRIPTION_MAX ? `${d.description.slice(0, DESCRIPTION_MAX)}…` : d.description;
+  return {
+    id: d.id,
+    title: d.title,
+    highlights: { ...hit.highlights },
+    description,
+    subject: coded(d.subject, d.subjectName, 'subjects'),
+    stage: coded(d.stage, d.stageName, 'stages'),
+    grade: d.grade,
+    edition: coded(d.edition, d.editionName, 'editions'),
+    volume: coded(d.volume, d.volumeName, 'volumes'),
+    unit: d.unit,
+    lessonPeriod: d.lessonPeriod,
+    resourceType: coded(d.resourceType, d.resourceTypeName, 'resourceTypes'),
+    license: coded(d.license, '', 'licenses'),
+    tags: [...d.tags],
+    author: { id: d.authorId, displayName: d.authorName },
+    school: { id: d.schoolId, name: d.schoolName, locale: coded(d.schoolLocale, '', 'schoolLocales') },
+    visibility: d.visibility,
+    status: d.status,
+    counts: {
+      downloads: d.downloads,
+      ratingAvg: Math.round(d.ratingAvg * 10) / 10,
+      ratingCount: d.ratingCount,
+    },
+    createdAt: new Date(d.createdAt).toISOString(),
+  };
+}
+
+/** Counts as labelled buckets, most frequent first; selected values are always listed. */
+export function toFacetBuckets(
+  counts: SearchFacetCounts,
+  selected: Partial<Record<SearchFacet, string[]>>,
+): Record<SearchFacet, SearchFacetBucketDto[]> {
+  const out = {} as Record<SearchFacet, SearchFacetBucketDto[]>;
+  for (const facet of SEARCH_FACET_NAMES) {
+    const chosen = new Set(selected[facet] ?? []);
+    const values = { ...counts[facet] };
+    for (const v of chosen) values[v] ??= 0;
+    out[facet] = Object.entries(values)
+      .filter(([value, count]) => count > 0 || chosen.has(value))
+      .map(([value, count]) => ({
+        value,
+        label: facetLabel(facet, value),
+        count,
+        selected: chosen.has(value),
+      }))
+      .sort((a, b) => b.count - a.count || a.label.localeCompare(b.label, 'zh-CN'));
+  }
+  return out;
+}
+
+export function toSuggestionDto(s: SearchSuggestion): SearchSuggestionDto {
+  return { text: s.text, resourceId: s.id };
+}

@@ -1,0 +1,161 @@
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import type { Principal } from '@tongke/auth';
+import {
+  SEARCH_FACET_NAMES,
+  SEARCH_LIMITS,
+  type SearchReindexResponse,
+  type SearchRequest,
+  type SearchResponseDto,
+  type SearchSortOrder,
+  type SearchSuggestRequest,
+  type SearchSuggestResponse,
+} from '@tongke/contracts';
+import {
+  SearchEngine,
+  SearchUnavailableError,
+  type SearchFacetCounts,
+  type SearchFilters,
+  type SearchQuery,
+  type SearchViewer,
+} from '@tongke/search';
+import { SearchIndexer } from './indexer/search-indexer.service.js';
+import { SearchErrors } from './search.errors.js';
+import { toFacetBuckets, toSearchHitDto, toSuggestionDto } from './search.mappers.js';
+import { SearchResultCache } from './search-result-cache.js';
+import { SearchSettings } from './search.settings.js';
+
+/** The search engine's view of a caller: what they may open is decided from exactly these. */
+export function viewerOf(p: Principal): SearchViewer {
+  return {
+    userId: p.userId,
+    schoolId: p.schoolId,
+    regionId: p.regionId,
+    isPlatformAdmin: p.role === 'platform_admin',
+  };
+}
+
+function filtersOf(req: SearchRequest): SearchFilters {
+  const filters: SearchFilters = {};
+  for (const facet of SEARCH_FACET_NAMES) {
+    const values = req[facet];
+    if (values !== undefined && values.length > 0) filters[facet] = [...values].sort();
+  }
+  return filters;
+}
+
+/** Engine errors a caller can do nothing about but wait. */
+async function guarded<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof SearchUnavailableError) throw SearchErrors.unavailable();
+    throw err;
+  }
+}
+
+/**
+ * Full-text search over the library for the calling user. Visibility is applied by the engine
+ * inside the query (hits, totals and every facet count), from the caller's token alone.
+ */
+@Injectable()
+export class SearchService implements OnModuleDestroy {
+  private readonly cache: SearchResultCache<SearchResponseDto>;
+  private readonly stopListening: () => void;
+
+  constructor(
+    private readonly engine: SearchEngine,
+    private readonly indexer: SearchIndexer,
+    private readonly settings: SearchSettings,
+  ) {
+    this.cache = new SearchResultCache(
+      () => this.settings.resultCacheSize,
+      () => this.settings.resultCacheTtlMs,
+    );
+    this.stopListening = this.indexer.onIndexChange(() => this.cache.clear());
+  }
+
+  onModuleDestroy(): void {
+    this.stopListening();
+  }
+
+  async search(p: Principal, req: SearchRequest): Promise<SearchResponseDto> {
+    const viewer = viewerOf(p);
+    const q = req.q ?? '';
+    const filters = filtersOf(req);
+    const sort: SearchSortOrder =
+      q === '' && (req.sort ?? 'relevance') === 'relevance' ? 'newest' : (req.sort ?? 'relevance');
+    const query: SearchQuery = {
+      q,
+      filters,
+      sort,
+      page: req.page ?? 1,
+      pageSize: req.pageSize ?? SEARCH_LIMITS.pageSizeDefault,
+    };
+    const key = JSON.stringify([
+      viewer.userId,
+      viewer.schoolId,
+      viewer.regionId,
+      viewer.isPlatformAdmin,
+      query,
+    ]);
+    const cached = this.cache.get(key);
+    if (cached !== undefined) return cached;
+
+    const [result, facets] = await guarded(async () => {
+      const main = await this.engine.search(query, viewer);
+      return [main, await this.facetCounts(query, viewer, main.facets)] as const;
+    });
+    const pageSize = result.pageSize;
+    const dto: SearchResponseDto = {
+      q,
+      hits: result.hits.map(toSearchHitDto),
+      total: result.total,
+      page: result.page,
+      pageSize,
+      pageCount: Math.min(
+        Math.ceil(result.total / pageSize),
+        Math.floor(SEARCH_LIMITS.resultWindow / pageSize),
+      ),
+      sort,
+      facets: toFacetBuckets(facets, filters),
+      didYouMean: result.didYouMean ?? null,
+    };
+    this.cache.set(key, dto);
+    return dto;
+  }
+
+  /**
+   * A filtered facet is counted without its own filter (every other filter still applies), so the
+   * sidebar keeps showing the values one could add or switch to.
+   */
+  private async facetCounts(
+    query: SearchQuery,
+    viewer: SearchViewer,
+    counts: SearchFacetCounts,
+  ): Promise<SearchFacetCounts> {
+    const filtered = SEARCH_FACET_NAMES.filter((f) => (query.filters?.[f]?.length ?? 0) > 0);
+    if (!this.settings.disjunctiveFacets || filtered.length === 0) return counts;
+    const out: SearchFacetCounts = { ...counts };
+    for (const facet of filtered) {
+      const others: SearchFilters = { ...query.filters };
+      delete others[facet];
+      // Newest order skips scoring; one hit is the least the engine returns.
+      const r = await this.engine.search(
+        { q: query.q, filters: others, sort: 'newest', page: 1, pageSize: 1 },
+        viewer,
+      );
+      out[facet] = r.facets[facet];
+    }
+    return out;
+  }
+
+  async suggest(p: Principal, req: SearchSuggestRequest): Promise<SearchSuggestResponse> {
+    const suggestions = await guarded(() => this.engine.suggest(req.q, viewerOf(p), req.limit ?? 8));
+    return { q: req.q, suggestions: suggestions.map(toSuggestionDto) };
+  }
+
+  async reindex(): Promise<SearchReindexResponse> {
+    const r = await guarded(() => this.indexer.reindex());
+    return { previous: r.previous, indexed: r.indexed, requeued: r.requeued, tookMs: r.tookMs };
+  }
+}

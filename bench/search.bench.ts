@@ -1,0 +1,660 @@
+/**
+ * Search latency through the real HTTP API, beside two baselines measured the same way.
+ *
+ *   npm run bench:search                        # 100k resources, embedded database and engine
+ *   BENCH_DOCS=20000 npm run bench:search       # a smaller corpus
+ *   BENCH_PHASE_MS=8000 npm run bench:search    # shorter phases (default 12 s each)
+ *   DATABASE_URL=postgres://… / MEILI_URL=…     # PostgreSQL for the ILIKE baseline / Meilisearch
+ *
+ * The API runs in a child process (its own heap and core, as in production); this process is
+ * the client. The child generates the synthetic corpus of libs/search/bench (Chinese titles,
+ * descriptions, ~600 characters of file text, 85 % published, mixed visibility over 3,000
+ * schools in 60 counties), inserts the resources with bulk SQL (regions, schools and authors
+ * too), and indexes the engine directly from the same documents (timed: the index build). The
+ * timed requests then all go over HTTP with keep-alive, from 1, 10 and 50 closed-loop clients,
+ * each client sending its next request when the previous one answered:
+ *
+ *   floor   GET /api/client-config — a fixed body through the whole Nest/Express stack
+ *   ilike   GET /bench/ilike — a naive PostgreSQL query: title/description ILIKE '%word%' for each
+ *           word, the same filters and visibility, newest first, 20 rows and a total; no facets,
+ *           no ranking, no Chinese segmentation, pinyin or traditional characters (served by a
+ *           handler in front of Express: if anything it flatters the baseline)
+ *   search  GET /api/search — the product endpoint, with the result cache off, then on
+ *
+ * for a mix of 30 teacher queries (a third with facet filters) by 16 viewers in different schools.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TokenService } from '@tongke/auth';
+import { loadConfig, type AppConfig } from '@tongke/config';
+import { createTestDatabase, type TestDatabase } from '@tongke/database';
+import { SearchEngine, type ResourceSearchDocument } from '@tongke/search';
+import { DataSource } from 'typeorm';
+import { principalOf } from '../apps/api/src/auth/auth.service.js';
+import { createApiApp } from '../apps/api/src/bootstrap.js';
+import { SearchIndexer } from '../apps/api/src/search/indexer/search-indexer.service.js';
+import { SearchSettings } from '../apps/api/src/search/search.settings.js';
+import { isFlushable } from '../apps/api/src/search/search-engine.provider.js';
+import { BENCH_REGIONS, BENCH_SCHOOLS, rng, syntheticDocs } from '../libs/search/bench/synthetic-corpus.js';
+import { User } from '@tongke/database';
+
+const DOCS = Number(process.env.BENCH_DOCS ?? 100_000);
+const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? 12_000);
+const MAX_REQUESTS = Number(process.env.BENCH_MAX_REQUESTS ?? 4_000);
+const CONCURRENCY = [1, 10, 50];
+const USERS = 2_000;
+const VIEWERS = 16;
+const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0123';
+
+/** Deterministic UUIDs per kind, so documents and rows agree. */
+const uuid = (kind: number, n: number): string =>
+  `00000000-0000-4000-${(0x8000 + kind).toString(16)}-${n.toString(16).padStart(12, '0')}`;
+const regionId = (n: number): string => uuid(1, n);
+const schoolId = (n: number): string => uuid(2, n);
+const userId = (n: number): string => uuid(3, n);
+const numberIn = (s: string): number => Number(/(\d+)$/.exec(s)?.[1] ?? 0);
+const LOCALES = ['urban', 'town', 'rural'] as const;
+
+interface Ready {
+  type: 'ready';
+  port: number;
+  tokens: string[];
+  docs: number;
+  reused: boolean;
+  dbInsertMs: number;
+  indexMs: number;
+  flushMs: number;
+  heapMb: number;
+  engine: string;
+  database: string;
+}
+
+interface Settings {
+  type: 'settings';
+  resultCacheSize: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The API, in the child process.
+
+function childConfig(dataDir: string, db: TestDatabase): AppConfig {
+  return loadConfig({
+    NODE_ENV: 'production',
+    TONGKE_DATA_DIR: dataDir,
+    JWT_SECRET,
+    JWT_ACCESS_TTL_SECONDS: '7200',
+    SEED_DEMO: 'false',
+    LOG_LEVEL: 'warn',
+    CLASSROOM_INTERNAL_URL: 'http://127.0.0.1:9',
+    MEILI_URL: process.env.MEILI_URL,
+    MEILI_MASTER_KEY: process.env.MEILI_MASTER_KEY,
+    MEILI_INDEX: process.env.MEILI_URL ? `bench_${Date.now().toString(36)}` : undefined,
+    ...db.env,
+  });
+}
+
+/** The synthetic documents with their people and places mapped to the rows inserted for them. */
+function* corpus(): Generator<ResourceSearchDocument> {
+  for (const d of syntheticDocs({ docs: DOCS })) {
+    const school = numberIn(d.schoolId);
+    yield {
+      ...d,
+      authorId: userId(numberIn(d.authorId) % USERS),
+      schoolId: schoolId(school),
+      regionId: regionId(school % BENCH_REGIONS),
+      schoolLocale: LOCALES[school % 3] ?? 'urban',
+    };
+  }
+}
+
+async function insertRows(
+  ds: DataSource,
+  table: string,
+  columns: string[],
+  rows: unknown[][],
+): Promise<void> {
+  const per = Math.max(1, Math.floor(30_000 / columns.length));
+  for (let i = 0; i < rows.length; i += per) {
+    const chunk = rows.slice(i, i + per);
+    const params: unknown[] = [];
+    const values = chunk.map((row) => `(${row.map((v) => `$${params.push(v)}`).join(',')})`);
+    await ds.query(`INSERT INTO ${table} (${columns.join(',')}) VALUES ${values.join(',')}`, params);
+  }
+}
+
+async function seedDatabase(ds: DataSource, docs: ResourceSearchDocument[]): Promise<void> {
+  await insertRows(
+    ds,
+    'regions',
+    ['id', 'name', 'code'],
+    Array.from({ length: BENCH_REGIONS }, (_, i) => [regionId(i), `压测县${i}`, `bench-${i}`]),
+  );
+  await insertRows(
+    ds,
+    'schools',
+    ['id', 'region_id', 'name', 'locale', 'stages', 'enrolment'],
+    Array.from({ length: BENCH_SCHOOLS }, (_, i) => [
+      schoolId(i),
+      regionId(i % BENCH_REGIONS),
+      `第${i}中学`,
+      LOCALES[i % 3],
+      '{primary,junior,senior}',
+      300 + (i % 1500),
+    ]),
+  );
+  await insertRows(
+    ds,
+    'users',
+    ['id', 'email', 'display_name', 'password_hash', 'role', 'region_id', 'school_id'],
+    Array.from({ length: USERS }, (_, i) => [
+      userId(i),
+      `bench-${i}@bench.tongke.cn`,
+      `教师${i}`,
+      'not-a-hash',
+      'teacher',
+      regionId((i % BENCH_SCHOOLS) % BENCH_REGIONS),
+      schoolId(i % BENCH_SCHOOLS),
+    ]),
+  );
+  await insertRows(
+    ds,
+    'resources',
+    [
+      'id',
+      'title',
+      'description',
+      'subject',
+      'stage',
+      'grade',
+      'edition',
+      'volume',
+      'unit',
+      'lesson_period',
+      'resource_type',
+      'tags',
+      'license',
+      'author_id',
+      'school_id',
+      'region_id',
+      'visibility',
+      'status',
+      'downloads',
+      'rating_sum',
+      'rating_count',
+      'created_at',
+    ],
+    docs.map((d) => [
+      d.id,
+      d.title,
+      d.description,
+      d.subject,
+      d.stage,
+      d.grade,
+      d.edition,
+      d.volume,
+      d.unit.slice(0, 120),
+      d.lessonPeriod === null ? null : numberIn(d.lessonPeriod.replace(/\D+$/, '')) || null,
+      d.resourceType,
+      `{${d.tags.map((t) => `"${t.replace(/"/g, '')}"`).join(',')}}`,
+      d.license,
+      d.authorId,
+      d.schoolId,
+      d.regionId,
+      d.visibility,
+      d.status,
+      d.downloads,
+      Math.round(d.ratingAvg * d.ratingCount),
+      d.ratingCount,
+      new Date(d.createdAt),
+    ]),
+  );
+  await ds.query('ANALYZE');
+}
+
+interface IlikeRow {
+  id: string;
+  title: string;
+  description: string;
+  subject: string;
+  grade: string;
+  downloads: number;
+  created_at: Date;
+  total: number;
+}
+
+/** The naive baseline: every word as a substring of title or description. */
+function ilikeHandler(ds: DataSource, tokens: TokenService) {
+  return async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+    const principal = tokens.verifyAccess(/^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '');
+    if (!principal) {
+      res.writeHead(401).end();
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://x');
+    const words = (url.searchParams.get('q') ?? '').split(/\s+/).filter(Boolean);
+    const params: unknown[] = [principal.userId, principal.regionId, principal.schoolId];
+    const where = [
+      'deleted_at IS NULL',
+      `(author_id = $1 OR (status = 'published' AND (visibility = 'public' OR (visibility = 'district' AND region_id = $2) OR (visibility = 'school' AND school_id = $3))))`,
+    ];
+    for (const w of words) {
+      params.push(`%${w.replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
+      where.push(`(title ILIKE $${params.length} OR description ILIKE $${params.length})`);
+    }
+    for (const facet of ['subject', 'stage', 'grade', 'edition', 'volume', 'resource_type'] as const) {
+      const value = url.searchParams.get(facet === 'resource_type' ? 'resourceType' : facet);
+      if (!value) continue;
+      params.push(value.split(','));
+      where.push(`${facet} = ANY($${params.length})`);
+    }
+    const rows = await ds.query<IlikeRow[]>(
+      `SELECT id, title, description, subject, grade, downloads, created_at, count(*) OVER ()::int AS total
+       FROM resources WHERE ${where.join(' AND ')} ORDER BY created_at DESC LIMIT 20`,
+      params,
+    );
+    const body = JSON.stringify({ total: rows[0]?.total ?? 0, hits: rows.map(({ total: _t, ...r }) => r) });
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(body);
+  };
+}
+
+/** BENCH_DATA_DIR keeps the embedded database and index between runs (to iterate on the HTTP path). */
+async function benchDatabase(): Promise<{ dataDir: string; db: TestDatabase; keep: boolean }> {
+  const keepDir = process.env.BENCH_DATA_DIR;
+  if (keepDir && !process.env.DATABASE_URL) {
+    mkdirSync(keepDir, { recursive: true });
+    return {
+      dataDir: keepDir,
+      db: { target: { kind: 'embedded' }, env: {}, drop: () => Promise.resolve() },
+      keep: true,
+    };
+  }
+  const db = await createTestDatabase();
+  return {
+    dataDir: db.env.TONGKE_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'tongke-search-bench-')),
+    db,
+    keep: false,
+  };
+}
+
+async function serve(): Promise<void> {
+  const { dataDir, db, keep } = await benchDatabase();
+  const config = childConfig(dataDir, db);
+  const { app } = await createApiApp(config, { logger: false });
+  const ds = app.get(DataSource);
+  const engine = app.get(SearchEngine);
+  // The indexer rebuilds an empty index from a non-empty library at start-up: let that check
+  // pass on the empty database before the rows go in (this bench indexes them itself).
+  await app.get(SearchIndexer).started;
+
+  const [{ n: existing }] = await ds.query<{ n: number }[]>('SELECT count(*)::int AS n FROM resources');
+  const reused = keep && existing >= DOCS && (await engine.count()) >= DOCS;
+  let dbInsertMs = Number.NaN;
+  let indexMs = Number.NaN;
+  let flushMs = Number.NaN;
+  let count = existing;
+  if (!reused) {
+    if (existing > 0) throw new Error(`BENCH_DATA_DIR ${dataDir} holds another corpus: remove it`);
+    const docs = [...corpus()];
+    count = docs.length;
+    let t = performance.now();
+    await seedDatabase(ds, docs);
+    dbInsertMs = performance.now() - t;
+    process.stderr.write(
+      `  child: ${docs.length} resources inserted in ${(dbInsertMs / 1000).toFixed(1)} s; indexing…\n`,
+    );
+    t = performance.now();
+    // One call: batches would let the embedded engine's 2 s snapshot timer interleave ever larger snapshots.
+    await engine.upsert(docs);
+    indexMs = performance.now() - t;
+    t = performance.now();
+    if (isFlushable(engine)) await engine.flush();
+    flushMs = performance.now() - t;
+  }
+  global.gc?.();
+
+  const tokenService = app.get(TokenService);
+  const r = rng(7);
+  const tokens: string[] = [];
+  for (let i = 0; i < VIEWERS; i += 1) {
+    const n = Math.floor(r() * USERS);
+    tokens.push(
+      tokenService.signAccess(
+        principalOf({
+          id: userId(n),
+          role: 'teacher',
+          regionId: regionId((n % BENCH_SCHOOLS) % BENCH_REGIONS),
+          schoolId: schoolId(n % BENCH_SCHOOLS),
+          isMasterTeacher: false,
+          displayName: `教师${n}`,
+        } as User),
+      ),
+    );
+  }
+
+  const expressApp = app.getHttpAdapter().getInstance() as http.RequestListener;
+  const ilike = ilikeHandler(ds, tokenService);
+  const server = http.createServer((req, res) => {
+    if (req.url?.startsWith('/bench/ilike')) {
+      ilike(req, res).catch((err: unknown) => res.writeHead(500).end(String(err)));
+      return;
+    }
+    expressApp(req, res);
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const settings = app.get(SearchSettings);
+  process.on('message', (m: Settings) => {
+    if (m.type === 'settings') {
+      settings.resultCacheSize = m.resultCacheSize;
+      process.send?.({ type: 'ack' });
+    }
+  });
+  const ready: Ready = {
+    type: 'ready',
+    port: (server.address() as { port: number }).port,
+    tokens,
+    docs: count,
+    reused,
+    dbInsertMs,
+    indexMs,
+    flushMs,
+    heapMb: Math.round(process.memoryUsage().heapUsed / 1024 / 1024),
+    engine: config.search.kind,
+    database: config.database.kind,
+  };
+  process.send?.(ready);
+  process.on('SIGTERM', () => {
+    server.close();
+    void app
+      .close()
+      .then(() => db.drop())
+      .finally(() => {
+        if (!keep) rmSync(dataDir, { recursive: true, force: true });
+        process.exit(0);
+      });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The client and the report, in this process.
+
+/** Teacher queries (URL parameters); facets marks the ones that filter. */
+const QUERIES: { params: string; facets: boolean }[] = [
+  ['q=方程', false],
+  ['q=一元一次方程', false],
+  ['q=七年级 一元一次方程 教案', false],
+  ['q=七年级 一元一次方程 教案&edition=pep&volume=first', true],
+  ['q=勾股定理 课件', false],
+  ['q=3.1 勾股定理', false],
+  ['q=數學 教學設計', false],
+  ['q=数学', false],
+  ['q=教学设计&sort=downloads', false],
+  ['q=Unit 3 英语', false],
+  ['q=yiyuanyici', false],
+  ['q=yyyc', false],
+  ['q=gougudingli', false],
+  ['q=pythgoras', false],
+  ['q=光合作用 导学案', false],
+  ['q=浮力 PPT', false],
+  ['q="化学方程式" 习题', false],
+  ['q=人教版七年级数学上册一元一次方程教学设计', false],
+  ['q=课堂小结 作业设计', false],
+  ['sort=newest', false],
+  ['subject=math&grade=七年级', true],
+  ['sort=rating&schoolLocale=rural', true],
+  ['q=教学&page=5', false],
+  ['q=荷塘月色', false],
+  ['q=二次函数 试卷&stage=junior', true],
+  ['q=细胞&sort=newest', false],
+  ['q=方程&subject=math&grade=七年级,八年级', true],
+  ['q=古诗词鉴赏&stage=primary,junior&resourceType=courseware', true],
+  ['q=课件&edition=pep&subject=chinese', true],
+  ['q=英语 阅读&license=cc-by-4.0', true],
+].map(([p, facets]) => ({
+  params: String(p)
+    .split('&')
+    .map((kv) => {
+      const [k, v = ''] = kv.split('=');
+      return `${k}=${encodeURIComponent(v)}`;
+    })
+    .join('&'),
+  facets: Boolean(facets),
+}));
+
+interface Sample {
+  ms: number;
+  facets: boolean;
+  query: string;
+}
+
+interface PhaseResult {
+  name: string;
+  clients: number;
+  samples: Sample[];
+  wallMs: number;
+  errors: number;
+}
+
+function get(agent: http.Agent, port: number, path: string, token: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        agent,
+        headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+      },
+      (res) => {
+        res.on('data', () => undefined);
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+  });
+}
+
+async function phase(
+  name: string,
+  port: number,
+  tokens: string[],
+  clients: number,
+  path: (query: (typeof QUERIES)[number]) => string,
+): Promise<PhaseResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
+  const samples: Sample[] = [];
+  let errors = 0;
+  let sent = 0;
+  const r = rng(clients * 31 + name.length);
+  // Warm the connections (and JIT) first; not measured.
+  await Promise.all(
+    Array.from({ length: clients }, (_, i) => get(agent, port, path(QUERIES[i % QUERIES.length]), tokens[0])),
+  );
+  const t0 = performance.now();
+  const deadline = t0 + PHASE_MS;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (performance.now() < deadline && sent < MAX_REQUESTS) {
+        sent += 1;
+        const query = QUERIES[Math.floor(r() * QUERIES.length)];
+        const token = tokens[Math.floor(r() * tokens.length)];
+        const t = performance.now();
+        const status = await get(agent, port, path(query), token);
+        const ms = performance.now() - t;
+        if (status !== 200) errors += 1;
+        else samples.push({ ms, facets: query.facets, query: query.params });
+      }
+    }),
+  );
+  const wallMs = performance.now() - t0;
+  agent.destroy();
+  return { name, clients, samples, wallMs, errors };
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+interface Stats {
+  n: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+function stats(samples: Sample[], wallMs: number): Stats {
+  const ms = samples.map((s) => s.ms).sort((a, b) => a - b);
+  return {
+    n: ms.length,
+    rps: (ms.length * 1000) / wallMs,
+    p50: percentile(ms, 50),
+    p99: percentile(ms, 99),
+    max: ms[ms.length - 1] ?? Number.NaN,
+  };
+}
+
+const f1 = (n: number): string => (Number.isFinite(n) ? n.toFixed(n < 10 ? 2 : 1) : '—');
+const pad = (s: string, n: number): string => s.padStart(n);
+const padEnd = (s: string, n: number): string => s.padEnd(n);
+
+function send(child: ChildProcess, m: Settings): Promise<void> {
+  return new Promise((resolve) => {
+    child.once('message', () => resolve());
+    child.send(m);
+  });
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  console.log(
+    `Search bench: ${DOCS.toLocaleString('en')} resources, phases of ${PHASE_MS / 1000} s (≤ ${MAX_REQUESTS} requests), clients ${CONCURRENCY.join('/')}`,
+  );
+  console.log('Starting the API (child process): bulk insert, then the index build…');
+  const child = fork(fileURLToPath(import.meta.url), ['serve'], {
+    execArgv: [
+      '--enable-source-maps',
+      '--max-old-space-size=6144',
+      '--expose-gc',
+      ...(process.env.BENCH_CHILD_FLAGS ?? '').split(' ').filter(Boolean),
+    ],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const ready = await new Promise<Ready>((resolve, reject) => {
+    child.once('message', (m: Ready) => resolve(m));
+    child.once('exit', (code) => reject(new Error(`API child exited (${code}) before it was ready`)));
+  });
+  const build = (ready.indexMs / 1000).toFixed(1);
+  console.log(
+    ready.reused
+      ? `Ready: ${ready.docs.toLocaleString('en')} resources reused from BENCH_DATA_DIR (no index build this run), API heap ${ready.heapMb} MB`
+      : `Ready: ${ready.docs.toLocaleString('en')} resources; database ${ready.database} (bulk insert ${(ready.dbInsertMs / 1000).toFixed(1)} s), ` +
+          `engine ${ready.engine}: index build ${build} s (${Math.round((ready.docs * 1000) / ready.indexMs)} docs/s), ` +
+          `snapshot ${(ready.flushMs / 1000).toFixed(1)} s, API heap ${ready.heapMb} MB`,
+  );
+  const { port, tokens } = ready;
+  const searchPath = (q: (typeof QUERIES)[number]): string => `/api/search?${q.params}`;
+  const results: PhaseResult[] = [];
+  try {
+    for (const clients of CONCURRENCY) {
+      results.push(await phase('HTTP floor (fixed body)', port, tokens, clients, () => '/api/client-config'));
+      results.push(
+        await phase('ILIKE (naive SQL)', port, tokens, clients, (q) => `/bench/ilike?${q.params}`),
+      );
+      await send(child, { type: 'settings', resultCacheSize: 0 });
+      results.push(await phase('search, no result cache', port, tokens, clients, searchPath));
+      await send(child, { type: 'settings', resultCacheSize: 500 });
+      results.push(await phase('search, result cache', port, tokens, clients, searchPath));
+      process.stdout.write(`  measured ${clients} client(s)\n`);
+    }
+  } finally {
+    child.kill('SIGTERM');
+  }
+
+  const floor = new Map<number, Stats>();
+  const ilike = new Map<number, Stats>();
+  for (const r of results) {
+    if (r.name.startsWith('HTTP floor')) floor.set(r.clients, stats(r.samples, r.wallMs));
+    if (r.name.startsWith('ILIKE')) ilike.set(r.clients, stats(r.samples, r.wallMs));
+  }
+  const header =
+    `${padEnd('endpoint', 26)}${pad('clients', 8)}${pad('requests', 9)}${pad('req/s', 8)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}` +
+    `${pad('max ms', 9)}${pad('p99÷floor', 11)}${pad('p99÷ILIKE', 11)}${pad('errors', 8)}`;
+  console.log(`\n${header}\n${'-'.repeat(header.length)}`);
+  for (const r of results) {
+    const s = stats(r.samples, r.wallMs);
+    const fl = floor.get(r.clients);
+    const il = ilike.get(r.clients);
+    console.log(
+      `${padEnd(r.name, 26)}${pad(String(r.clients), 8)}${pad(String(s.n), 9)}${pad(s.rps.toFixed(0), 8)}${pad(f1(s.p50), 9)}` +
+        `${pad(f1(s.p99), 9)}${pad(f1(s.max), 9)}${pad(fl ? `${(s.p99 / fl.p99).toFixed(1)}×` : '', 11)}` +
+        `${pad(il ? `${(s.p99 / il.p99).toFixed(2)}×` : '', 11)}${pad(String(r.errors), 8)}`,
+    );
+  }
+
+  console.log('\nsearch by query kind (p50 / p99 ms):');
+  for (const r of results.filter((x) => x.name.startsWith('search'))) {
+    const part = (facets: boolean): string => {
+      const s = stats(
+        r.samples.filter((x) => x.facets === facets),
+        r.wallMs,
+      );
+      return `${f1(s.p50)} / ${f1(s.p99)}`;
+    };
+    console.log(
+      `  ${padEnd(r.name, 26)} ${pad(String(r.clients), 3)} clients: without facets ${part(false)}, with facets ${part(true)}`,
+    );
+  }
+
+  const single = results.find((r) => r.name === 'search, no result cache' && r.clients === 1);
+  if (single) {
+    console.log('\nsearch per query, 1 client, no result cache (p50 ms, n):');
+    const byQuery = new Map<string, number[]>();
+    for (const s of single.samples) byQuery.set(s.query, [...(byQuery.get(s.query) ?? []), s.ms]);
+    const rows = [...byQuery].map(
+      ([q, ms]) =>
+        [
+          decodeURIComponent(q),
+          percentile(
+            ms.sort((a, b) => a - b),
+            50,
+          ),
+          ms.length,
+        ] as const,
+    );
+    for (const [q, p50, n] of rows.sort((a, b) => b[1] - a[1]))
+      console.log(`  ${pad(f1(p50), 8)} ${pad(String(n), 4)}  ${q}`);
+  }
+
+  const at50 = results.find((r) => r.name === 'search, no result cache' && r.clients === 50);
+  const cached50 = results.find((r) => r.name === 'search, result cache' && r.clients === 50);
+  if (at50 && cached50) {
+    const plain = stats(at50.samples, at50.wallMs);
+    const cached = stats(cached50.samples, cached50.wallMs);
+    const verdict = (p99: number): string => (p99 <= 50 ? 'met' : 'NOT met');
+    console.log(
+      `\nTarget p99 ≤ 50 ms at 50 concurrent clients (${ready.engine} engine): ` +
+        `without the result cache p99 ${f1(plain.p99)} ms — ${verdict(plain.p99)}; ` +
+        `with it p99 ${f1(cached.p99)} ms — ${verdict(cached.p99)} (${QUERIES.length} queries × ${VIEWERS} viewers, drawn at random).`,
+    );
+    console.log(
+      `A closed loop of 50 clients on one event loop waits about 50 × the mean service time: at ${plain.rps.toFixed(0)} req/s ` +
+        `that is ${f1((50 * 1000) / plain.rps)} ms per request before any tail.`,
+    );
+  }
+  console.log(
+    `\nTotal bench time ${((Date.now() - started) / 1000).toFixed(0)} s on ${cpus().length} cores; ` +
+      `load average at the end ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' / ')} (other work on the machine inflates every row alike).`,
+  );
+}
+
+if (process.argv[2] === 'serve') await serve();
+else await main();
