@@ -13,7 +13,10 @@ const run = (cmd, args) => {
 
 if (!existsSync(join(root, 'node_modules/.package-lock.json'))) {
   console.log('› Installing dependencies (npm ci)…');
-  run('npm', ['ci', '--no-audit', '--no-fund']);
+  // Some registry mirrors lack optional platform builds listed in the lock file; npm ci then
+  // refuses, and a plain install (which honours the lock where it can) is the fallback.
+  const ci = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  if (ci.status !== 0) run('npm', ['install', '--no-audit', '--no-fund']);
 }
 
 function newest(dir) {
