@@ -6,7 +6,6 @@ import {
   insertText,
   sectionText,
   type PlanDto,
-  type PlanSectionCode,
 } from '@tongke/contracts';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
@@ -34,7 +33,7 @@ const updateMessage = (update: Uint8Array) => {
 
 /** One random edit of the kind a teacher makes: type a phrase, delete a few characters, start a paragraph. */
 function randomEdit(doc: Y.Doc, rnd: () => number, who: string, n: number): void {
-  const section = PLAN_SECTION_CODES[Math.floor(rnd() * PLAN_SECTION_CODES.length)] as PlanSectionCode;
+  const section = PLAN_SECTION_CODES[Math.floor(rnd() * PLAN_SECTION_CODES.length)];
   const len = sectionText(doc, section).length;
   const r = rnd();
   if (r < 0.6 || len === 0) insertText(doc, section, Math.floor(rnd() * (len + 1)), `${who}${n}写`);

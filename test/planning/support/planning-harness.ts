@@ -37,7 +37,7 @@ export function connectPlanning(classroom: Classroom | string, actor: Actor): Pl
     forceNew: true,
     reconnectionDelay: 50,
     reconnectionDelayMax: 200,
-  }) as PlanningSocket;
+  });
 }
 
 /** An editor window: its own Y.Doc bound to the plan over its own socket. */

@@ -65,21 +65,17 @@ export class PlanVersionsService {
         );
         if (rows.length === 0) throw PlanningErrors.planNotFound();
         if (Number(rows[0].head_seq) !== seq) return null;
-        const saved = await m
-          .getRepository(PlanVersion)
-          .save(
-            m
-              .getRepository(PlanVersion)
-              .create({
-                planId,
-                name: req.name.trim(),
-                seq,
-                snapshot,
-                createdById: p.userId,
-                publishedAt: null,
-                publishedById: null,
-              }),
-          );
+        const saved = await m.getRepository(PlanVersion).save(
+          m.getRepository(PlanVersion).create({
+            planId,
+            name: req.name.trim(),
+            seq,
+            snapshot,
+            createdById: p.userId,
+            publishedAt: null,
+            publishedById: null,
+          }),
+        );
         return saved.id;
       });
       if (id) return this.one(planId, id);

@@ -85,6 +85,18 @@ export class PlanDocRegistry implements OnModuleInit, OnModuleDestroy {
     return pending;
   }
 
+  /** Drops a document nobody here has open (after snapshotting it); false while sockets still use it. */
+  async release(planId: string): Promise<boolean> {
+    const doc = this.docs.get(planId);
+    if (!doc) return true;
+    if (doc.sockets.size > 0) return false;
+    this.docs.delete(planId);
+    await doc.drained();
+    await doc.snapshot();
+    doc.destroy();
+    return true;
+  }
+
   attach(planId: string, socketId: string): void {
     this.docs.get(planId)?.sockets.add(socketId);
   }

@@ -32,7 +32,7 @@ export function checkUpdate(doc: Y.Doc, update: Uint8Array): UpdateCheck {
     if (struct instanceof Y.Skip) continue;
     if (struct instanceof Y.Item && typeof struct.parent === 'string') {
       if (!isPlanSectionCode(struct.parent) || struct.parentSub !== null) {
-        return { ok: false, reason: `unknown section "${struct.parent}"` };
+        return { ok: false, reason: `unknown section "${String(struct.parent)}"` };
       }
     }
     clientId ??= struct.id.client;

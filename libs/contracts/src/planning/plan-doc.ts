@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument -- Yjs types XmlText.toDelta() and XmlElement's attribute generic as any */
 import * as Y from 'yjs';
 import {
   PLAN_SECTIONS,

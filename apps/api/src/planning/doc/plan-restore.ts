@@ -22,6 +22,7 @@ export function restoreUpdate(
     for (const { code } of PLAN_SECTIONS) {
       const target = work.getXmlFragment(code);
       const source = version.getXmlFragment(code);
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- Y.XmlFragment#toString serialises its XML
       if (target.toString() === source.toString()) continue;
       sections.push(code);
       if (target.length > 0) target.delete(0, target.length);

@@ -8,14 +8,15 @@ import { FACET_ORDER } from './search-state';
 /** Filters with counts. Counts only ever include what the user may open (the API sees to that). */
 export function FacetSidebar({
   facets,
+  selected,
   onToggle,
   onClear,
-  anySelected,
 }: {
   facets: SearchResponseDto['facets'];
+  /** The filters in the URL: a click shows at once, before the new counts arrive. */
+  selected: Partial<Record<SearchFacet, string[]>>;
   onToggle: (facet: SearchFacet, value: string) => void;
   onClear: () => void;
-  anySelected: boolean;
 }) {
   const { t, i18n } = useTranslation();
   const id = useId();
@@ -23,7 +24,7 @@ export function FacetSidebar({
     <aside className="search-facets" aria-labelledby={`${id}-title`} data-testid="search-facets">
       <div className="search-facets-head">
         <h2 id={`${id}-title`}>{t('search.filters')}</h2>
-        {anySelected && (
+        {Object.values(selected).some((v) => v.length > 0) && (
           <button type="button" className="linklike" onClick={onClear} data-testid="clear-filters">
             {t('search.clearFilters')}
           </button>
@@ -41,7 +42,7 @@ export function FacetSidebar({
                   <input
                     id={inputId}
                     type="checkbox"
-                    checked={b.selected}
+                    checked={selected[facet]?.includes(b.value) ?? false}
                     onChange={() => onToggle(facet, b.value)}
                   />
                   <label htmlFor={inputId}>

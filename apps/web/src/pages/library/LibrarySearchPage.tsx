@@ -15,14 +15,7 @@ import { facetValueLabel } from './facet-labels';
 import { FacetSidebar } from './FacetSidebar';
 import { Highlighted } from './Highlighted';
 import { SearchBox } from './SearchBox';
-import {
-  hasFilters,
-  readSearchState,
-  toggleFilter,
-  toRequest,
-  writeSearchState,
-  type SearchState,
-} from './search-state';
+import { readSearchState, toggleFilter, toRequest, writeSearchState, type SearchState } from './search-state';
 import './library.css';
 
 const PAGE_SIZE = 20;
@@ -69,7 +62,7 @@ export function LibrarySearchPage() {
         <div className="search-layout">
           <FacetSidebar
             facets={data.facets}
-            anySelected={hasFilters(state)}
+            selected={state.filters}
             onToggle={(facet, value) => go(toggleFilter(state, facet, value))}
             onClear={() => go({ ...state, filters: {}, page: 1 })}
           />

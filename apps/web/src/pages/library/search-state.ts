@@ -78,7 +78,3 @@ export function toggleFilter(state: SearchState, facet: SearchFacet, value: stri
   if (next.length === 0) delete filters[facet];
   return { ...state, filters, page: 1 };
 }
-
-export function hasFilters(state: SearchState): boolean {
-  return Object.values(state.filters).some((v) => v && v.length > 0);
-}

@@ -50,8 +50,7 @@ interface UpdateRow {
 
 const APPEND_CHUNK = 500;
 
-const bytes = (v: Uint8Array): Uint8Array =>
-  v instanceof Uint8Array ? v : new Uint8Array(v as ArrayLike<number>);
+const bytes = (v: Uint8Array): Uint8Array => (v instanceof Uint8Array ? v : new Uint8Array(v));
 const toEntry = (r: UpdateRow): PlanLogEntry => ({
   seq: Number(r.seq),
   update: bytes(r.update),
