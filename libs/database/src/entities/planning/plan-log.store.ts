@@ -108,8 +108,10 @@ export class PlanLogStore {
   }
 
   /**
-   * Appends updates in one transaction and returns their sequence numbers (first..head), or null
-   * for an unknown plan. Pass `m` when already inside a transaction.
+   * Appends updates atomically and returns their sequence numbers (first..head), or null for an
+   * unknown plan. Up to APPEND_CHUNK entries go in one statement (its own transaction: one round
+   * trip, one commit — the latency every edit pays before it is acknowledged); more are chunked in
+   * a transaction. Pass `m` when already inside a transaction.
    */
   async append(
     planId: string,
@@ -117,32 +119,46 @@ export class PlanLogStore {
     m?: EntityManager,
   ): Promise<{ firstSeq: number; headSeq: number } | null> {
     if (entries.length === 0) throw new Error('nothing to append');
+    if (!m && entries.length <= APPEND_CHUNK) return this.appendStatement(this.dataSource, planId, entries);
     const write = async (em: EntityManager) => {
-      const rows: { head_seq: string | number }[] = await em.query(
-        `WITH bumped AS (
-           UPDATE lesson_plans SET head_seq = head_seq + $2, updated_at = now() WHERE id = $1 RETURNING head_seq
-         ) SELECT head_seq FROM bumped`,
-        [planId, entries.length],
-      );
-      if (rows.length === 0) return null;
-      const headSeq = Number(rows[0].head_seq);
-      const firstSeq = headSeq - entries.length + 1;
+      let firstSeq = 0;
+      let headSeq = 0;
       for (let at = 0; at < entries.length; at += APPEND_CHUNK) {
-        const chunk = entries.slice(at, at + APPEND_CHUNK);
-        const params: unknown[] = [planId];
-        const values = chunk.map((e, i) => {
-          params.push(firstSeq + at + i, asBuffer(e.update), e.authorId, e.clientId);
-          const b = params.length - 4;
-          return `($1, $${b + 1}, $${b + 2}, $${b + 3}, $${b + 4})`;
-        });
-        await em.query(
-          `INSERT INTO plan_updates (plan_id, seq, update, author_id, client_id) VALUES ${values.join(', ')}`,
-          params,
-        );
+        const r = await this.appendStatement(em, planId, entries.slice(at, at + APPEND_CHUNK));
+        if (!r) return null;
+        if (at === 0) firstSeq = r.firstSeq;
+        headSeq = r.headSeq;
       }
       return { firstSeq, headSeq };
     };
     return m ? write(m) : this.dataSource.transaction(write);
+  }
+
+  /** Bumps head_seq (taking the plan row lock until commit) and inserts the numbered updates, in one statement. */
+  private async appendStatement(
+    q: Pick<EntityManager, 'query'>,
+    planId: string,
+    chunk: readonly PlanAppend[],
+  ): Promise<{ firstSeq: number; headSeq: number } | null> {
+    const params: unknown[] = [planId, chunk.length];
+    const values = chunk.map((e, i) => {
+      params.push(i + 1, asBuffer(e.update), e.authorId, e.clientId);
+      const b = params.length - 4;
+      return `($${b + 1}::bigint, $${b + 2}::bytea, $${b + 3}::uuid, $${b + 4}::bigint)`;
+    });
+    const rows: { head_seq: string | number }[] = await q.query(
+      `WITH bumped AS (
+         UPDATE lesson_plans SET head_seq = head_seq + $2::bigint, updated_at = now() WHERE id = $1::uuid RETURNING head_seq
+       ), stored AS (
+         INSERT INTO plan_updates (plan_id, seq, update, author_id, client_id)
+         SELECT $1::uuid, b.head_seq - $2::bigint + v.ord, v.update, v.author_id, v.client_id
+         FROM bumped b, (VALUES ${values.join(', ')}) AS v(ord, update, author_id, client_id)
+       ) SELECT head_seq FROM bumped`,
+      params,
+    );
+    if (rows.length === 0) return null;
+    const headSeq = Number(rows[0].head_seq);
+    return { firstSeq: headSeq - chunk.length + 1, headSeq };
   }
 
   /** Head sequence numbers of plans (missing plans are absent from the map). */
