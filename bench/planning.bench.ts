@@ -19,7 +19,7 @@ import 'reflect-metadata';
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -364,6 +364,7 @@ async function runBench(): Promise<void> {
     const startup = first.ms;
     await first.provider.destroy();
     first.socket.disconnect();
+    first.doc.destroy();
     // First sync, cold: the server does not hold the plan and loads it from the database.
     const cold: number[] = [];
     let last = first;
@@ -412,6 +413,7 @@ async function runBench(): Promise<void> {
     // 20 editors typing at once.
     await last.provider.destroy();
     last.socket.disconnect();
+    last.doc.destroy();
     const editors = await Promise.all(tokens.slice(1, EDITORS + 1).map((t) => openEditor(url, t, planId)));
     const sentAt = new Map<string, number>();
     const latencies: number[] = [];
@@ -473,6 +475,7 @@ async function runBench(): Promise<void> {
     for (const e of editors) {
       await e.provider.destroy();
       e.socket.disconnect();
+      e.doc.destroy();
     }
 
     const rawEncode = pct(encodeTimes, 50);
@@ -525,7 +528,9 @@ async function runBench(): Promise<void> {
       `  history ${ready.history} updates, snapshot + ${ready.tail}-update tail (${(load.snapshotBytes / 1024).toFixed(0)} KiB + ${(load.tailBytes / 1024).toFixed(0)} KiB); whole-state update ${(stateBytes / 1024).toFixed(0)} KiB`,
     );
     console.log(
-      `  database: ${ready.database}; server in a child process; ${cpus().length} CPUs; Node ${process.version}`,
+      `  database: ${ready.database}; server in a child process; ${cpus().length} CPUs, load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}; Node ${process.version}`,
     );
     console.log('');
     console.log(line(['', 'p50', 'p99', 'vs raw Yjs / note']));

@@ -55,6 +55,7 @@ export class PlanSyncProvider {
   private savedVersion = 0;
   private inflight = 0;
   private destroyed = false;
+  private readonly ownsAwareness: boolean;
   private handshake: Promise<void> | null = null;
   private handshakeAgain = false;
   private readonly listeners = new Set<(s: PlanSyncStatus) => void>();
@@ -65,6 +66,7 @@ export class PlanSyncProvider {
     readonly doc: Y.Doc,
     opts: PlanSyncProviderOptions = {},
   ) {
+    this.ownsAwareness = !opts.awareness;
     this.awareness = opts.awareness ?? new awarenessProtocol.Awareness(doc);
     this.ackTimeoutMs = opts.ackTimeoutMs ?? 30_000;
     doc.on('update', this.onDocUpdate);
@@ -123,6 +125,8 @@ export class PlanSyncProvider {
         .catch(() => undefined);
     }
     this.joined = false;
+    // Its renewal timer would keep the process (or page) busy.
+    if (this.ownsAwareness) this.awareness.destroy();
   }
 
   private setStatus(s: PlanSyncStatus): void {
