@@ -25,11 +25,6 @@ export async function createClassroomApp(
   app.useGlobalFilters(new HttpExceptionFilter());
   app.enableCors({ origin: config.allowedOrigins });
   app.enableShutdownHooks();
-  const close = app.close.bind(app);
-  app.close = async () => {
-    await close();
-    await adapter.disconnectRedis();
-  };
   await app.init();
   return app;
 }

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createSecretKey, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '@tongke/config';
@@ -11,7 +11,8 @@ export class TokenService {
 
   constructor(private readonly config: AppConfig) {
     this.jwt = new JwtService({
-      secret: config.jwt.secret,
+      // A KeyObject is imported once; a string secret is re-imported on every sign and verify.
+      secret: createSecretKey(Buffer.from(config.jwt.secret, 'utf8')),
       signOptions: { algorithm: 'HS256', issuer: 'tongke' },
       verifyOptions: { algorithms: ['HS256'], issuer: 'tongke' },
     });

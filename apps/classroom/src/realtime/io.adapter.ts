@@ -55,7 +55,9 @@ export class ClassroomIoAdapter extends IoAdapter {
     return server;
   }
 
-  async disconnectRedis(): Promise<void> {
+  /** Called by Nest when the application closes, after every socket server has closed. */
+  override async dispose(): Promise<void> {
+    await super.dispose();
     await Promise.all(this.clients.map((c) => c.quit().catch(() => undefined)));
     this.clients = [];
   }
