@@ -1,3 +1,5 @@
+import { jest } from '@jest/globals';
+import { Clock } from '../../apps/api/src/common/clock.js';
 import { TEST_PASSWORD, TestContext, type County } from '../support/context.js';
 
 describe('accounts', () => {
@@ -45,14 +47,17 @@ describe('accounts', () => {
     const first = await ctx.http.post('/api/auth/refresh').send({ refreshToken: login.refreshToken });
     expect(first.status).toBe(200);
     expect(first.body.refreshToken).not.toBe(login.refreshToken);
+    // The legitimate holder goes on using its newest token.
+    const second = await ctx.http.post('/api/auth/refresh').send({ refreshToken: first.body.refreshToken });
+    expect(second.status).toBe(200);
 
-    // The stolen-token case: the old token shows up again.
+    // The stolen-token case: the old token shows up again after its successor was used.
     const reuse = await ctx.http.post('/api/auth/refresh').send({ refreshToken: login.refreshToken });
     expect(reuse.status).toBe(401);
     expect(reuse.body.code).toBe('AUTH_REFRESH_REUSED');
 
     // The legitimate holder's newest token died with the family.
-    const after = await ctx.http.post('/api/auth/refresh').send({ refreshToken: first.body.refreshToken });
+    const after = await ctx.http.post('/api/auth/refresh').send({ refreshToken: second.body.refreshToken });
     expect(after.status).toBe(401);
     expect(after.body.code).toBe('AUTH_REFRESH_INVALID');
 
@@ -61,6 +66,40 @@ describe('accounts', () => {
     expect((await ctx.http.post('/api/auth/refresh').send({ refreshToken: other.refreshToken })).status).toBe(
       200,
     );
+  });
+
+  it('a page reloaded mid-refresh keeps its session: the lost successor is replaced, not the family revoked', async () => {
+    const login = await ctx.login(county.ruralTeacher.user.email!);
+    // The response carrying this token never reached the page.
+    const lost = await ctx.http.post('/api/auth/refresh').send({ refreshToken: login.refreshToken });
+    expect(lost.status).toBe(200);
+
+    const again = await ctx.http.post('/api/auth/refresh').send({ refreshToken: login.refreshToken });
+    expect(again.status).toBe(200);
+    expect(again.body.refreshToken).not.toBe(lost.body.refreshToken);
+    // Only one live token per session: the lost one no longer works, the new one does.
+    const lostUse = await ctx.http.post('/api/auth/refresh').send({ refreshToken: lost.body.refreshToken });
+    expect(lostUse.status).toBe(401);
+    const next = await ctx.http.post('/api/auth/refresh').send({ refreshToken: again.body.refreshToken });
+    expect(next.status).toBe(200);
+  });
+
+  it('an old refresh token presented after the grace window revokes the family', async () => {
+    const login = await ctx.login(county.ruralTeacher.user.email!);
+    const first = await ctx.http.post('/api/auth/refresh').send({ refreshToken: login.refreshToken });
+    expect(first.status).toBe(200);
+    const clock = ctx.app.get(Clock);
+    const later = new Date(Date.now() + 5 * 60_000);
+    const spy = jest.spyOn(clock, 'now').mockReturnValue(later);
+    try {
+      const reuse = await ctx.http.post('/api/auth/refresh').send({ refreshToken: login.refreshToken });
+      expect(reuse.status).toBe(401);
+      expect(reuse.body.code).toBe('AUTH_REFRESH_REUSED');
+      const newest = await ctx.http.post('/api/auth/refresh').send({ refreshToken: first.body.refreshToken });
+      expect(newest.status).toBe(401);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('logout ends the session’s refresh tokens, even without a valid access token', async () => {

@@ -224,6 +224,22 @@ describe('library search in the browser', () => {
     await expectText(editions, '北师大版');
     await shot('02-facet');
 
+    // The URL alone reproduces the search (a shared link), even when the page is left while
+    // its session refresh is still in flight.
+    const shared = page.url();
+    await page.goto(product.baseUrl + '/');
+    await page.goto(shared);
+    await eventually(async () => {
+      const ids = await hitIds(page);
+      return ids.length > 0 && ids.includes(equation.id) && !ids.includes(equationBnu.id);
+    });
+    await expect(
+      page
+        .getByTestId('facet-edition')
+        .getByRole('checkbox', { name: /人教版/ })
+        .isChecked(),
+    ).resolves.toBe(true);
+
     await page.getByTestId('clear-filters').click();
     await eventually(async () => (await hitIds(page)).includes(equationBnu.id));
 

@@ -17,6 +17,9 @@ import { Clock } from '../common/clock.js';
 import { toUserDto } from '../common/mappers.js';
 import { AuthErrors } from './auth.errors.js';
 
+/** How long after a rotation the old refresh token still counts as a lost response (see lostSuccessor). */
+const REFRESH_REUSE_GRACE_MS = 30_000;
+
 /** Normalizes what people type into the login box: emails lower-cased, phones to 11 digits. */
 export function parseIdentifier(raw: string): { email: string } | { phone: string } | null {
   const value = raw.trim();
@@ -70,7 +73,10 @@ export class AuthService {
     return { ...pair, user: toUserDto(user) };
   }
 
-  /** Rotates a refresh token. Presenting one that was already rotated revokes its whole family. */
+  /**
+   * Rotates a refresh token. Presenting one that was already rotated revokes its whole family,
+   * except for a lost response (see lostSuccessor).
+   */
   async refresh(refreshToken: string): Promise<LoginResponse> {
     const hash = this.tokens.hashSecret(refreshToken);
     const outcome = await this.dataSource.transaction(async (m): Promise<Outcome<LoginResponse>> => {
@@ -81,6 +87,15 @@ export class AuthService {
       if (!row) return { ok: false, error: AuthErrors.refreshInvalid() };
       const now = this.clock.now();
       if (row.rotatedAt) {
+        const lost = await this.lostSuccessor(m, row, now);
+        if (lost) {
+          // The client never stored the token issued to it: replace that one, keep the session.
+          await m.getRepository(RefreshToken).update({ id: lost.id }, { revokedAt: now });
+          const user = await m.getRepository(User).findOne({ where: { id: row.userId } });
+          if (!user || user.disabledAt) return { ok: false, error: AuthErrors.refreshInvalid() };
+          const pair = await this.issue(m, user, row.familyId);
+          return { ok: true, result: { ...pair, user: toUserDto(user) } };
+        }
         await m
           .getRepository(RefreshToken)
           .update({ familyId: row.familyId, revokedAt: IsNull() }, { revokedAt: now });
@@ -174,6 +189,30 @@ export class AuthService {
     });
     if (!outcome.ok) throw outcome.error;
     return outcome.result;
+  }
+
+  /**
+   * A page that reloads or navigates away while its refresh is in flight never stores the
+   * successor token, and its next load presents the old one again: on a weak network that is a
+   * lost response, not theft. Within a short grace window, and only while the successor issued
+   * for it has never been used (no later token in the family was ever presented), that successor
+   * is returned so it can be replaced; anything else is treated as reuse.
+   */
+  private async lostSuccessor(m: EntityManager, row: RefreshToken, now: Date): Promise<RefreshToken | null> {
+    if (!row.rotatedAt || row.revokedAt) return null;
+    if (now.getTime() - row.rotatedAt.getTime() > REFRESH_REUSE_GRACE_MS) return null;
+    const later = await m
+      .getRepository(RefreshToken)
+      .createQueryBuilder('t')
+      .where('t.family_id = :family', { family: row.familyId })
+      .andWhere('t.id <> :id', { id: row.id })
+      // created_at has microseconds and a JS Date only milliseconds: the id excludes the row itself.
+      .andWhere('t.created_at >= :created', { created: row.createdAt })
+      .andWhere('t.revoked_at IS NULL')
+      .setLock('pessimistic_write')
+      .getMany();
+    const [only] = later;
+    return later.length === 1 && only && !only.rotatedAt ? only : null;
   }
 
   private async issue(m: EntityManager, user: User, familyId: string): Promise<TokenPair> {
