@@ -10,3 +10,4 @@ export * from './dto/planning.dto.js';
 export * from './dto/lessons.dto.js';
 export * from './dto/library.dto.js';
 export * from './dto/search.dto.js';
+export * from './equity.js';

@@ -8,3 +8,4 @@ export * from './api/planning.js';
 export * from './api/lessons.js';
 export * from './api/library.js';
 export * from './api/search.js';
+export * from './equity.js';
