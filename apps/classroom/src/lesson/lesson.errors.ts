@@ -12,7 +12,8 @@ export const LessonErrors = {
   notAdmitted: () =>
     new AppError('LESSON_NOT_ADMITTED', 409, 'Your classroom is waiting in the lobby for the host'),
   conflict: (message: string) => new AppError('LESSON_CONFLICT', 409, message),
-  busy: () => new AppError('LESSON_CONFLICT', 409, 'The lesson is busy; retry with the same clientMsgId'),
+  /** Transient (another instance wrote first, or the log is being rebuilt): retrying will work. */
+  busy: () => new AppError('LESSON_BUSY', 503, 'The lesson is busy; retry with the same clientMsgId'),
   rateLimited: () => new AppError('LESSON_RATE_LIMITED', 429, 'Too many stroke batches; slow down'),
   inkFull: () => new AppError('LESSON_INK_FULL', 409, 'This lesson holds too much ink; clear a page first'),
   tokenInvalid: () => new AppError('JOIN_TOKEN_INVALID', 401, 'The join token is invalid or has expired'),

@@ -99,7 +99,13 @@ const MAX_ATTEMPTS = 6;
 /** Events can arrive out of order (two classroom instances); wait this long before resyncing. */
 const GAP_GRACE_MS = 300;
 /** Codes worth retrying with the same clientMsgId (the server answers a retry with the first result). */
-const RETRYABLE = new Set(['INTERNAL_ERROR', 'LESSON_NOT_JOINED', 'LESSON_RATE_LIMITED']);
+const RETRYABLE = new Set([
+  'INTERNAL_ERROR',
+  'LESSON_NOT_JOINED',
+  'LESSON_RATE_LIMITED',
+  'LESSON_BUSY',
+  'LESSON_RESTARTING',
+]);
 /** REST refusals of a join token that no retry will change. */
 const FATAL_TOKEN_CODES = new Set([
   'LESSON_NOT_FOUND',
