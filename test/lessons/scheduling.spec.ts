@@ -42,6 +42,28 @@ describe('scheduling joint lessons (同步课表)', () => {
   });
   afterAll(() => ctx?.close());
 
+  it('the master teacher lists the partner schools’ teachers to choose co-teachers from, names only; outsiders get 404', async () => {
+    const res = await ctx.http
+      .get(`/api/pairings/${w.pairing.id}/teachers`)
+      .set('Authorization', w.county.master.auth);
+    expect(res.status).toBe(200);
+    const ids = (res.body as { id: string; schoolId: string }[]).map((t) => t.id);
+    expect(ids).toEqual(
+      expect.arrayContaining([w.county.ruralTeacher.user.id, w.teacherB.user.id, w.teacherC.user.id]),
+    );
+    // The urban side is not a partner school; nobody's contact details travel.
+    expect(ids).not.toContain(w.observer.user.id);
+    for (const t of res.body as Record<string, unknown>[]) {
+      expect(Object.keys(t).sort()).toEqual(['displayName', 'id', 'role', 'schoolId']);
+    }
+    const outsider = await ctx.newCounty();
+    const refused = await ctx.http
+      .get(`/api/pairings/${w.pairing.id}/teachers`)
+      .set('Authorization', outsider.master.auth);
+    expect(refused.status).toBe(404);
+    expect(refused.body.code).toBe('PAIRING_NOT_FOUND');
+  });
+
   it('the master teacher schedules a lesson that both schools, the people in it and the district see — and nobody else', async () => {
     const res = await post(w.county.master.auth, body({ startsAt: inMinutes(600), endsAt: inMinutes(645) }));
     expect(res.status).toBe(201);

@@ -7,6 +7,7 @@ import {
   EndPairingDto,
   PAIRING_STATUSES,
   type PairingDto,
+  type PairingTeacherDto,
   type PairingStatus,
 } from '@tongke/contracts';
 import { PairingsService } from './pairings.service.js';
@@ -31,6 +32,15 @@ export class PairingsController {
   @Get(':id')
   get(@CurrentUser() me: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<PairingDto> {
     return this.pairings.get(me, id);
+  }
+
+  /** The partner schools' teachers (names only), for choosing a joint lesson's co-teachers. */
+  @Get(':id/teachers')
+  teachers(
+    @CurrentUser() me: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<PairingTeacherDto[]> {
+    return this.pairings.partnerTeachers(me, id);
   }
 
   @Roles('platform_admin', 'district_admin')

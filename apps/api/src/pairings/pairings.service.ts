@@ -7,9 +7,10 @@ import {
   type CreatePairingRequest,
   type PairingDto,
   type PairingStatus,
+  type PairingTeacherDto,
 } from '@tongke/contracts';
 import { Classroom, Pairing, School, User } from '@tongke/database';
-import { Brackets, DataSource, In, Repository } from 'typeorm';
+import { Brackets, DataSource, In, IsNull, Repository } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { toPairingDto } from '../common/mappers.js';
 import { PairingErrors } from './pairings.errors.js';
@@ -195,6 +196,26 @@ export class PairingsService {
       actor: actorOf(p),
     });
     return this.get(p, id);
+  }
+
+  /**
+   * Everyone who can see the pairing may list the partner schools' active teachers and school
+   * admins by name (no contact details): the master teacher needs them to pick co-teachers.
+   */
+  async partnerTeachers(p: Principal, id: string): Promise<PairingTeacherDto[]> {
+    const pairing = await this.loadVisible(p, id);
+    const schoolIds = (pairing.partnerSchools ?? []).map((s) => s.id);
+    if (schoolIds.length === 0) return [];
+    const rows = await this.users.find({
+      where: { schoolId: In(schoolIds), role: In(['teacher', 'school_admin']), disabledAt: IsNull() },
+      order: { displayName: 'ASC' },
+    });
+    return rows.map((u) => ({
+      id: u.id,
+      displayName: u.displayName,
+      schoolId: u.schoolId ?? '',
+      role: u.role as PairingTeacherDto['role'],
+    }));
   }
 
   private async loadVisible(p: Principal, id: string): Promise<Pairing> {

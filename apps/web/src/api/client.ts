@@ -22,9 +22,22 @@ import type {
   LoginResponse,
   MaterialRef,
   PairingDto,
+  PairingTeacherDto,
   PairingStatus,
   RegionDto,
   ResourceDto,
+  CreateResourceRequest,
+  CreateVersionRequest,
+  CreateLessonPackRequest,
+  FileOutlineDto,
+  LessonPackDto,
+  ResourceListQuery,
+  ResourcePageDto,
+  ResourceVersionDto,
+  ResourceVisibility,
+  ReviewEventDto,
+  UpdateLessonPackRequest,
+  UpdateResourceRequest,
   SearchRequest,
   SearchResponseDto,
   SearchSuggestResponse,
@@ -55,7 +68,7 @@ export class ApiError extends Error {
   }
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 interface RequestOptions {
   body?: unknown;
@@ -198,6 +211,10 @@ export class ApiClient {
   createClassroom(schoolId: string, req: CreateClassroomRequest): Promise<ClassroomDto> {
     return this.request('POST', `/schools/${encodeURIComponent(schoolId)}/classrooms`, { body: req });
   }
+  pairingTeachers(pairingId: string): Promise<PairingTeacherDto[]> {
+    return this.request('GET', `/pairings/${encodeURIComponent(pairingId)}/teachers`);
+  }
+
   staff(schoolId: string): Promise<UserDto[]> {
     return this.request('GET', `/schools/${encodeURIComponent(schoolId)}/staff`);
   }
@@ -326,6 +343,95 @@ export class ApiClient {
       res = await this.send('GET', path, {}, (await this.refreshOnce())?.accessToken ?? null);
     if (!res.ok) return this.parse<never>(res);
     return res.blob();
+  }
+
+  // ---- library: resources, review, lesson packs (资源库) ------------------------------------
+
+  /**
+   * An access token for requests the client does not send itself (tus uploads): the current one,
+   * or a renewed one when `renew` is set (after a 401) or none is held.
+   */
+  async accessTokenForUpload(renew = false): Promise<string | null> {
+    if (!renew && this.accessToken) return this.accessToken;
+    const used = this.accessToken;
+    const res = await this.refreshOnce();
+    return res?.accessToken ?? (this.accessToken !== used ? this.accessToken : null);
+  }
+  resources(q: ResourceListQuery = {}): Promise<ResourcePageDto> {
+    const query: Record<string, string | undefined> = {};
+    for (const [k, v] of Object.entries(q) as [string, string | number | undefined][])
+      if (v !== undefined && v !== '') query[k] = String(v);
+    return this.request('GET', '/resources', { query });
+  }
+  createResource(req: CreateResourceRequest): Promise<ResourceDto> {
+    return this.request('POST', '/resources', { body: req });
+  }
+  updateResource(id: string, req: UpdateResourceRequest): Promise<ResourceDto> {
+    return this.request('PATCH', `/resources/${encodeURIComponent(id)}`, { body: req });
+  }
+  deleteResource(id: string): Promise<void> {
+    return this.request('DELETE', `/resources/${encodeURIComponent(id)}`);
+  }
+  submitResource(id: string, visibility: ResourceVisibility): Promise<ResourceDto> {
+    return this.request('POST', `/resources/${encodeURIComponent(id)}/submit`, { body: { visibility } });
+  }
+  withdrawResource(id: string, reason?: string): Promise<ResourceDto> {
+    return this.request('POST', `/resources/${encodeURIComponent(id)}/withdraw`, {
+      body: reason ? { reason } : {},
+    });
+  }
+  approveResource(id: string): Promise<ResourceDto> {
+    return this.request('POST', `/resources/${encodeURIComponent(id)}/approve`);
+  }
+  rejectResource(id: string, reason: string): Promise<ResourceDto> {
+    return this.request('POST', `/resources/${encodeURIComponent(id)}/reject`, { body: { reason } });
+  }
+  reviewHistory(id: string): Promise<ReviewEventDto[]> {
+    return this.request('GET', `/resources/${encodeURIComponent(id)}/reviews`);
+  }
+  reviewQueue(): Promise<ResourceDto[]> {
+    return this.request('GET', '/reviews');
+  }
+  resourceVersions(id: string): Promise<ResourceVersionDto[]> {
+    return this.request('GET', `/resources/${encodeURIComponent(id)}/versions`);
+  }
+  createVersion(id: string, req: CreateVersionRequest): Promise<ResourceDto> {
+    return this.request('POST', `/resources/${encodeURIComponent(id)}/versions`, { body: req });
+  }
+  remixResource(id: string, title?: string): Promise<ResourceDto> {
+    return this.request('POST', `/resources/${encodeURIComponent(id)}/remix`, {
+      body: title ? { title } : {},
+    });
+  }
+  rateResource(id: string, stars: number): Promise<ResourceDto> {
+    return this.request('PUT', `/resources/${encodeURIComponent(id)}/rating`, { body: { stars } });
+  }
+  favouriteResource(id: string, on: boolean): Promise<ResourceDto> {
+    return this.request(on ? 'PUT' : 'DELETE', `/resources/${encodeURIComponent(id)}/favourite`);
+  }
+  deleteFile(fileId: string): Promise<void> {
+    return this.request('DELETE', `/files/${encodeURIComponent(fileId)}`);
+  }
+  fileOutline(fileId: string): Promise<FileOutlineDto> {
+    return this.request('GET', `/files/${encodeURIComponent(fileId)}/outline`);
+  }
+  packs(scope: 'mine' | 'visible' = 'mine'): Promise<LessonPackDto[]> {
+    return this.request('GET', '/packs', { query: { scope } });
+  }
+  pack(id: string): Promise<LessonPackDto> {
+    return this.request('GET', `/packs/${encodeURIComponent(id)}`);
+  }
+  createPack(req: CreateLessonPackRequest): Promise<LessonPackDto> {
+    return this.request('POST', '/packs', { body: req });
+  }
+  updatePack(id: string, req: UpdateLessonPackRequest): Promise<LessonPackDto> {
+    return this.request('PATCH', `/packs/${encodeURIComponent(id)}`, { body: req });
+  }
+  setPackItems(id: string, resourceIds: string[]): Promise<LessonPackDto> {
+    return this.request('PUT', `/packs/${encodeURIComponent(id)}/items`, { body: { resourceIds } });
+  }
+  deletePack(id: string): Promise<void> {
+    return this.request('DELETE', `/packs/${encodeURIComponent(id)}`);
   }
 
   // ---- deployment -------------------------------------------------------------------------

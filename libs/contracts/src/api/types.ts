@@ -134,6 +134,13 @@ export interface PairingDto {
   endReason: string | null;
   createdAt: string;
 }
+/** A teacher of a pairing's partner school, as the master teacher sees them when choosing co-teachers. */
+export interface PairingTeacherDto {
+  id: string;
+  displayName: string;
+  schoolId: string;
+  role: 'teacher' | 'school_admin';
+}
 export interface Page<T> {
   items: T[];
   total: number;

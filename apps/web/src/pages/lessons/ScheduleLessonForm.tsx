@@ -8,7 +8,7 @@ import {
   type LessonPersonRef,
   type PairingDto,
 } from '@tongke/contracts';
-import { ApiError, api } from '../../api/client';
+import { api } from '../../api/client';
 import { isDistrictAdmin, useUser } from '../../auth/session';
 import { ErrorAlert, Field, FieldErrors, Loading, useLoad } from '../../components/ui';
 import { fieldErrors, subjectName } from '../../format';
@@ -39,7 +39,7 @@ function suggestedStart(): Date {
 }
 
 /** Candidate co-teachers of one school: its staff when the caller may list them, else people who co-taught before. */
-type Candidates = { list: LessonPersonRef[]; fromHistory: boolean } | 'loading' | { error: unknown };
+type Candidates = { list: LessonPersonRef[] } | 'loading' | { error: unknown };
 
 /**
  * Schedules one lesson or a weekly series for an active pairing: rooms with their co-teachers
@@ -94,36 +94,14 @@ export function ScheduleLessonForm({
   async function loadCandidates(p: PairingDto, schoolId: string) {
     setCandidates((c) => ({ ...c, [schoolId]: 'loading' }));
     try {
-      const staff = await api.staff(schoolId);
-      const list = staff
-        .filter(
-          (u) =>
-            !u.disabled && (u.role === 'teacher' || u.role === 'school_admin') && u.id !== p.masterTeacher.id,
-        )
+      // The pairing's partner-school teachers, which the master teacher may list (names only).
+      const teachers = await api.pairingTeachers(p.id);
+      const list = teachers
+        .filter((u) => u.schoolId === schoolId && u.id !== p.masterTeacher.id)
         .map((u) => ({ id: u.id, displayName: u.displayName }));
-      setCandidates((c) => ({ ...c, [schoolId]: { list, fromHistory: false } }));
+      setCandidates((c) => ({ ...c, [schoolId]: { list } }));
     } catch (e) {
-      if (!(e instanceof ApiError) || (e.status !== 403 && e.status !== 404)) {
-        setCandidates((c) => ({ ...c, [schoolId]: { error: e } }));
-        return;
-      }
-      // A master teacher may not list another school's staff: offer the co-teachers of the pairing's lessons.
-      try {
-        const now = Date.now();
-        const past = await api.lessons({
-          from: new Date(now - 180 * 86_400_000).toISOString(),
-          to: new Date(now + 180 * 86_400_000).toISOString(),
-          pairingId: p.id,
-          includeCancelled: true,
-        });
-        const seen = new Map<string, LessonPersonRef>();
-        for (const l of past)
-          for (const c of l.classrooms)
-            if (c.schoolId === schoolId) for (const x of c.coTeachers) seen.set(x.id, x);
-        setCandidates((c) => ({ ...c, [schoolId]: { list: [...seen.values()], fromHistory: true } }));
-      } catch (e2) {
-        setCandidates((c) => ({ ...c, [schoolId]: { error: e2 } }));
-      }
+      setCandidates((c) => ({ ...c, [schoolId]: { error: e } }));
     }
   }
 
@@ -363,16 +341,9 @@ export function ScheduleLessonForm({
                               onRetry={() => void loadCandidates(pairing, c.schoolId)}
                             />
                           ) : cand.list.length === 0 ? (
-                            <p className="field-hint">
-                              {cand.fromHistory
-                                ? t('lessons.form.noCoTeachersVisible')
-                                : t('lessons.form.noStaff')}
-                            </p>
+                            <p className="field-hint">{t('lessons.form.noStaff')}</p>
                           ) : (
                             <>
-                              {cand.fromHistory && (
-                                <p className="field-hint">{t('lessons.form.coTeachersFromHistory')}</p>
-                              )}
                               <ul className="choice-grid">
                                 {cand.list.map((u) => (
                                   <li key={u.id} className="check">
