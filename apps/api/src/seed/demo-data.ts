@@ -206,3 +206,19 @@ export const DEMO_PAIRINGS = [
     subjects: ['math', 'chinese'],
   },
 ];
+
+/**
+ * Demo joint lessons: 王老师's weekly lesson with the three rural classrooms of the first pairing,
+ * and 陈老师's demonstration lesson with 红岩 about to start, so the demo can be joined right away.
+ */
+export const DEMO_TIMETABLE = {
+  weekly: {
+    master: 'wang',
+    coTeachers: ['zhao', 'li', 'sun'],
+    subject: 'math',
+    title: '四年级数学 · 同步课堂',
+    /** Tuesdays 10:00–10:40, Beijing time. */
+    rule: { weekday: 2, startTime: '10:00', durationMinutes: 40, timezone: 'Asia/Shanghai' },
+  },
+  soon: { master: 'chen', coTeachers: ['zhou'], subject: 'math', title: '示范课：一元一次方程', minutes: 40 },
+};

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { LessonsModule } from '../lessons/lessons.module.js';
 import { SeedService } from './seed.service.js';
 
-@Module({ providers: [SeedService], exports: [SeedService] })
+@Module({ imports: [LessonsModule], providers: [SeedService], exports: [SeedService] })
 export class SeedModule {}

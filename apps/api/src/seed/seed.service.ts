@@ -3,7 +3,16 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { PasswordHasher } from '@tongke/auth';
 import { Classroom, Pairing, Region, School, User } from '@tongke/database';
 import { DataSource } from 'typeorm';
-import { DEMO_PAIRINGS, DEMO_PASSWORD, DEMO_REGION, DEMO_SCHOOLS, DEMO_USERS } from './demo-data.js';
+import { principalOf } from '../auth/auth.service.js';
+import { LessonsService } from '../lessons/lessons.service.js';
+import {
+  DEMO_PAIRINGS,
+  DEMO_PASSWORD,
+  DEMO_REGION,
+  DEMO_SCHOOLS,
+  DEMO_TIMETABLE,
+  DEMO_USERS,
+} from './demo-data.js';
 
 export interface SeedResult {
   created: boolean;
@@ -19,6 +28,7 @@ export class SeedService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly hasher: PasswordHasher,
+    private readonly lessons: LessonsService,
   ) {}
 
   async seedDemo(): Promise<SeedResult> {
@@ -27,6 +37,7 @@ export class SeedService {
       return { created: false, logins, password: DEMO_PASSWORD };
     }
     const passwordHash = await this.hasher.hash(DEMO_PASSWORD);
+    const users = new Map<string, User>();
     await this.dataSource.transaction(async (m) => {
       const region = await m.getRepository(Region).save(m.getRepository(Region).create(DEMO_REGION));
       const schools = new Map<string, School>();
@@ -53,7 +64,6 @@ export class SeedService {
           );
         rooms.set(s.key, saved);
       }
-      const users = new Map<string, User>();
       for (const u of DEMO_USERS) {
         const school = u.school ? schools.get(u.school) : undefined;
         const user = await m.getRepository(User).save(
@@ -95,7 +105,57 @@ export class SeedService {
         );
       }
     });
+    await this.seedLessons(users);
     this.logger.log(`seeded demo county ${DEMO_REGION.name}`);
     return { created: true, logins, password: DEMO_PASSWORD };
+  }
+
+  /**
+   * Demo timetables (同步课表), scheduled through the lessons service and its rules: a weekly
+   * joint lesson for the rest of the term, and one lesson starting in about a quarter of an hour.
+   */
+  private async seedLessons(users: Map<string, User>): Promise<void> {
+    const { weekly, soon } = DEMO_TIMETABLE;
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const until = new Date(Date.now() + 8 * 3600_000 + 12 * 7 * 86_400_000).toISOString().slice(0, 10);
+    const w = await this.lessonBase(users, weekly);
+    await this.lessons.createSeries(w.host, {
+      ...w.request,
+      title: weekly.title,
+      rule: { ...weekly.rule, fromDate: today, untilDate: until },
+    });
+    const s = await this.lessonBase(users, soon);
+    const start = Math.ceil((Date.now() + 15 * 60_000) / 300_000) * 300_000;
+    await this.lessons.create(s.host, {
+      ...s.request,
+      title: soon.title,
+      startsAt: new Date(start).toISOString(),
+      endsAt: new Date(start + soon.minutes * 60_000).toISOString(),
+    });
+  }
+
+  /** The master teacher's pairing and, for each demo co-teacher, a classroom of their school. */
+  private async lessonBase(
+    users: Map<string, User>,
+    spec: { master: string; coTeachers: string[]; subject: string },
+  ) {
+    const master = users.get(spec.master);
+    const pairing = await this.dataSource
+      .getRepository(Pairing)
+      .findOne({ where: { masterTeacherId: master?.id ?? '' }, relations: { classrooms: true } });
+    if (!master || !pairing) throw new Error('demo data inconsistent');
+    // Each 助教 looks after one classroom of their school (a co-teacher is in one room at a time).
+    const classrooms: { classroomId: string; coTeacherIds: string[] }[] = [];
+    for (const key of spec.coTeachers) {
+      const teacher = users.get(key);
+      const room = (pairing.classrooms ?? []).find(
+        (c) => c.schoolId === teacher?.schoolId && !classrooms.some((r) => r.classroomId === c.id),
+      );
+      if (teacher && room) classrooms.push({ classroomId: room.id, coTeacherIds: [teacher.id] });
+    }
+    return {
+      host: principalOf(master),
+      request: { pairingId: pairing.id, subject: spec.subject, classrooms },
+    };
   }
 }
