@@ -8,6 +8,10 @@ import { HomePage } from './pages/HomePage';
 import { JoinPage } from './pages/JoinPage';
 import { LibrarySearchPage } from './pages/library/LibrarySearchPage';
 import { ResourcePage } from './pages/library/ResourcePage';
+import { MyResourcesPage } from './pages/library/MyResourcesPage';
+import { PackPage, PacksPage } from './pages/library/PacksPage';
+import { ReviewQueuePage } from './pages/library/ReviewQueuePage';
+import { UploadPage } from './pages/library/lazy';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { PairingsPage } from './pages/PairingsPage';
@@ -104,6 +108,19 @@ function Gate() {
         <Route index element={<HomePage />} />
         <Route path="library" element={<LibrarySearchPage />} />
         <Route path="library/resources/:id" element={<ResourcePage />} />
+        <Route
+          path="library/upload"
+          element={
+            <LazyPage>
+              <UploadPage />
+            </LazyPage>
+          }
+        />
+        <Route path="library/mine" element={<MyResourcesPage key="mine" scope="mine" />} />
+        <Route path="library/favourites" element={<MyResourcesPage key="favourites" scope="favourites" />} />
+        <Route path="library/review" element={<ReviewQueuePage />} />
+        <Route path="library/packs" element={<PacksPage />} />
+        <Route path="library/packs/:id" element={<PackPage />} />
         <Route
           path="lessons"
           element={

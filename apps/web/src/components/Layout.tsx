@@ -5,6 +5,7 @@ import type { SchoolDto } from '@tongke/contracts';
 import { api } from '../api/client';
 import { useSession, useUser } from '../auth/session';
 import { LanguageSwitch } from './LanguageSwitch';
+import { LibraryNav } from '../pages/library/library-ui';
 
 export const AREAS = [
   { path: '/library', key: 'library', ready: true },
@@ -64,6 +65,7 @@ export function Layout() {
         </nav>
       </header>
       <main id="main" ref={mainRef} tabIndex={-1} className="main">
+        {location.pathname.startsWith('/library') && <LibraryNav />}
         <Outlet />
       </main>
       <footer className="footer">

@@ -1,12 +1,13 @@
 import { useState } from 'react';
-import { Link, useLocation, useParams } from 'react-router';
+import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import type { ResourceFileDto } from '@tongke/contracts';
+import type { ResourceDto, ResourceFileDto } from '@tongke/contracts';
 import { api, ApiError } from '../../api/client';
 import { ErrorAlert, Loading, LocaleBadge, useLoad } from '../../components/ui';
 import { usePageTitle } from '../../components/usePageTitle';
 import { errorMessage, formatDate, formatNumber } from '../../format';
 import { facetValueLabel } from './facet-labels';
+import { ResourceActions, ResourceStanding, FilePreview, RatingPanel, VersionsPanel } from './ResourceExtras';
 import './library.css';
 
 function formatSize(lng: string, bytes: number): string {
@@ -26,7 +27,9 @@ export function ResourcePage() {
   const { id = '' } = useParams();
   const location = useLocation();
   const from = (location.state as { from?: string } | null)?.from;
-  const { data: r, error, loading, reload } = useLoad(() => api.resource(id), [id]);
+  const navigate = useNavigate();
+  const { data: r, error, loading, reload, setData } = useLoad(() => api.resource(id), [id]);
+  const [deleted, setDeleted] = useState(false);
   usePageTitle(r?.title ?? t('search.title'));
   const back = (
     <p className="breadcrumb">
@@ -34,6 +37,15 @@ export function ResourcePage() {
     </p>
   );
 
+  if (deleted)
+    return (
+      <>
+        {back}
+        <p className="empty" role="status" data-testid="resource-deleted">
+          {t('library.resource.deleted')}
+        </p>
+      </>
+    );
   if (loading && !r) return <Loading />;
   if (error) {
     const missing = error instanceof ApiError && error.status === 404;
@@ -89,6 +101,15 @@ export function ResourcePage() {
           </p>
         </div>
       </div>
+      <ResourceStanding resource={r} />
+      <ResourceActions
+        resource={r}
+        onChange={(next: ResourceDto) => setData(next)}
+        onRemixed={(copy: ResourceDto) => void navigate(`/library/upload?draft=${copy.id}`)}
+        onDeleted={() => setDeleted(true)}
+      />
+      <RatingPanel resource={r} onChange={(next: ResourceDto) => setData(next)} />
+      {files.length > 0 && <FilePreview files={files} />}
       <section className="panel">
         <h2>{t('resourcePage.description')}</h2>
         <p className="resource-description">{r.description || t('resourcePage.noDescription')}</p>
@@ -118,6 +139,7 @@ export function ResourcePage() {
           </ul>
         )}
       </section>
+      <VersionsPanel resource={r} onChange={(next: ResourceDto) => setData(next)} onReload={reload} />
     </article>
   );
 }

@@ -1,0 +1,224 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page, Route } from 'playwright-core';
+import { jest } from '@jest/globals';
+import { eventually, expectText, launchBrowser, type BrowserSession } from './support/browser.js';
+import { DEMO_PASSWORD, startProduct, type RunningProduct } from './support/product.js';
+
+// A real browser over a loaded 2-core machine: retry a failed run once before calling it red,
+// and print the first failure so flakiness stays visible.
+jest.retryTimes(1, { logErrorsBeforeRetry: true });
+
+/**
+ * The library's upload-to-download path as people use it: 王老师 (实验小学) uploads a PDF study
+ * guide; the link drops half-way, she reloads the page, picks the same file and the upload
+ * continues where it stopped; she submits it for county-wide sharing. 实验小学's administrator
+ * approves it in the review queue. 李老师 of the rural 柳溪村小学 finds it, downloads the very same
+ * bytes, rates and favourites it. Screenshots: test-artifacts/browser/library-*.png.
+ */
+
+let product: RunningProduct;
+let dir: string;
+let pdfPath: string;
+const FILE_NAME = '多边形的面积 探究学案.pdf';
+const TITLE = '多边形的面积 探究学案';
+
+/** A small valid PDF (one page of text) padded with an unreferenced binary stream to ~1.5 MB. */
+function makePdf(): Buffer {
+  const text = 'BT /F1 18 Tf 72 720 Td (Polygon area: a study guide) Tj ET';
+  const pad = randomBytes(1536 * 1024);
+  const objects: Buffer[] = [
+    Buffer.from('<< /Type /Catalog /Pages 2 0 R >>'),
+    Buffer.from('<< /Type /Pages /Kids [3 0 R] /Count 1 >>'),
+    Buffer.from(
+      '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+    ),
+    Buffer.from(`<< /Length ${text.length} >>\nstream\n${text}\nendstream`),
+    Buffer.from('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>'),
+    Buffer.concat([Buffer.from(`<< /Length ${pad.length} >>\nstream\n`), pad, Buffer.from('\nendstream')]),
+  ];
+  const parts: Buffer[] = [Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n', 'latin1')];
+  const offsets: number[] = [];
+  let at = parts[0]!.length;
+  objects.forEach((body, i) => {
+    offsets.push(at);
+    const obj = Buffer.concat([Buffer.from(`${i + 1} 0 obj\n`), body, Buffer.from('\nendobj\n')]);
+    parts.push(obj);
+    at += obj.length;
+  });
+  const xref =
+    `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n` +
+    offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('') +
+    `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${at}\n%%EOF\n`;
+  parts.push(Buffer.from(xref));
+  return Buffer.concat(parts);
+}
+
+beforeAll(async () => {
+  product = await startProduct();
+  dir = mkdtempSync(join(tmpdir(), 'tongke-library-'));
+  pdfPath = join(dir, FILE_NAME);
+  writeFileSync(pdfPath, makePdf());
+}, 300_000);
+
+afterAll(async () => {
+  await product?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function logIn(page: Page, identifier: string): Promise<void> {
+  await page.getByLabel('邮箱或手机号').fill(identifier);
+  await page.getByLabel('密码', { exact: true }).fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+}
+
+async function logOut(page: Page): Promise<void> {
+  await page.getByTestId('user-menu').click();
+  await page.getByTestId('logout').click();
+  await page.getByLabel('邮箱或手机号').waitFor();
+}
+
+/** The percentage the upload status line shows. */
+async function shownPercent(page: Page): Promise<number> {
+  const text = await page.getByTestId('upload-status').innerText();
+  const m = /（(\d+)%）/.exec(text);
+  if (!m) throw new Error(`no percentage in "${text}"`);
+  return Number(m[1]);
+}
+
+describe('the course-material library in the browser', () => {
+  let session: BrowserSession | undefined;
+  afterEach(async () => {
+    await session?.close();
+    session = undefined;
+  });
+
+  it('an upload survives a dropped link and a reload, is approved, and another school downloads it', async () => {
+    session = await launchBrowser('library');
+    const { page, shot } = session;
+    const size = statSync(pdfPath).size;
+
+    // 1. 王老师 fills in the curriculum details.
+    await page.goto(product.baseUrl + '/library/upload');
+    await logIn(page, 'wang@demo.tongke.cn');
+    await expectText(page.getByRole('heading', { level: 1 }), '上传资源');
+    // Small PATCHes (64 KiB), as on a link that drops often, so the upload is cut off half-way.
+    await page.evaluate(() => window.localStorage.setItem('tongke.upload.chunkBytes', String(64 * 1024)));
+
+    // Bad input first: nothing chosen, nothing filled in — each problem is named.
+    await page.getByTestId('upload-start').click();
+    await expectText(page.getByTestId('upload-form'), '请填写此项。', '请选择要上传的文件。');
+    // A file type the library does not take is refused before a byte is sent.
+    const exe = join(dir, 'setup.exe');
+    writeFileSync(exe, Buffer.from('MZ not a teaching material'));
+    await page.getByTestId('upload-file').setInputFiles(exe);
+    await expectText(page.getByTestId('upload-form'), '不支持这种文件类型（.exe）');
+
+    const form = page.getByTestId('upload-form');
+    await form.getByLabel('标题').fill(TITLE);
+    await page.getByTestId('upload-stage').selectOption({ label: '小学' });
+    await page.getByTestId('upload-subject').selectOption({ label: '数学' });
+    await page.getByTestId('upload-grade').selectOption({ label: '五年级' });
+    await page.getByTestId('upload-edition').selectOption({ label: '人教版' });
+    await page.getByTestId('upload-volume').selectOption({ label: '上册' });
+    await page.getByTestId('upload-resourceType').selectOption({ label: '学案' });
+    await form.getByLabel('单元').fill('第六单元 多边形的面积');
+    await form.getByLabel('标签').fill('面积，割补法');
+    await page.getByTestId('upload-visibility').selectOption({ label: '本县' });
+    await page.getByTestId('upload-file').setInputFiles(pdfPath);
+    await shot('01-form');
+
+    // 2. The link drops after a few chunks: the page says it is retrying and progress stops half-way.
+    let patches = 0;
+    const dropAfterSix = async (route: Route) => {
+      if (route.request().method() === 'PATCH' && ++patches > 6) await route.abort('internetdisconnected');
+      else await route.continue();
+    };
+    await page.route('**/api/uploads/**', dropAfterSix);
+    await page.getByTestId('upload-start').click();
+    await expectText(page.getByTestId('upload-retrying'), '网络中断，正在自动重试');
+    const stalledAt = await shownPercent(page);
+    expect(stalledAt).toBeGreaterThan(0);
+    expect(stalledAt).toBeLessThan(100);
+    expect(new URL(page.url()).searchParams.get('draft')).toMatch(/^[0-9a-f-]{36}$/);
+    await shot('02-dropped');
+
+    // 3. She reloads (the link is back), picks the same file, and the upload continues from where it stopped.
+    await page.unroute('**/api/uploads/**', dropAfterSix);
+    await page.reload();
+    await expectText(page.getByTestId('upload-draft'), `草稿：${TITLE}`, '重新选择同一个文件');
+    await page.getByTestId('upload-file').setInputFiles(pdfPath);
+    await page.getByTestId('upload-start').click();
+    const resumed = await expectText(page.getByTestId('upload-resumed'), '已找到之前的上传');
+    const resumedAt = Number(/从 (\d+)% 继续/.exec(resumed)?.[1]);
+    expect(resumedAt).toBeGreaterThan(0);
+    await expectText(page.getByTestId('upload-done'), `上传完成：${FILE_NAME}`);
+    await expectText(page.getByTestId('upload-files'), FILE_NAME, '1.5 MB');
+    await shot('03-resumed');
+
+    // 4. Submitted for county-wide sharing: it waits for the school's review.
+    await expectText(page.getByTestId('upload-submit'), '提交审核');
+    await page.getByTestId('upload-submit').click();
+    await expectText(page.getByTestId('upload-submitted'), '已提交审核');
+    await page.getByTestId('library-nav-mine').click();
+    const mine = page.getByTestId('resource-card').filter({ hasText: TITLE });
+    await expectText(mine, '审核中', '等待学校审核', '小学 · 数学 · 五年级 · 人教版 上册 · 学案');
+    const resourceId = (await mine.getAttribute('data-resource-id')) ?? '';
+    await shot('04-my-uploads');
+    await logOut(page);
+
+    // 5. 实验小学's administrator approves it from the review queue.
+    await page.goto(product.baseUrl + '/library/review');
+    await logIn(page, 'admin.shiyan@demo.tongke.cn');
+    const item = page.locator(`[data-testid="review-item"][data-resource-id="${resourceId}"]`);
+    await expectText(item, TITLE, '申请公开到：本县', '王老师', FILE_NAME);
+    await shot('05-review-queue');
+    await item.getByRole('button', { name: '通过' }).click();
+    await expectText(page.getByTestId('review-notice'), `已通过《${TITLE}》`);
+    await eventually(async () => (await item.count()) === 0);
+    await logOut(page);
+
+    // 6. 李老师 of a rural school finds it by words of its title, opens it and downloads the same bytes.
+    await page.goto(product.baseUrl + '/library');
+    await logIn(page, 'li@demo.tongke.cn');
+    const box = page.getByRole('combobox', { name: '搜索资源' });
+    const hit = page.locator(`[data-testid="search-hit"][data-resource-id="${resourceId}"]`);
+    // The index is updated in the background after approval: search again until it is there.
+    await eventually(async () => {
+      await box.fill('多边形的面积');
+      await box.press('Enter');
+      await hit.waitFor({ timeout: 2_000 });
+      return true;
+    }, 60_000);
+    await hit.getByRole('link', { name: TITLE }).click();
+    await expectText(page.getByRole('heading', { level: 1 }), TITLE);
+    await expectText(page.getByTestId('resource-standing'), '已发布', '下载 0', '暂无评分');
+    await expectText(page.getByTestId('resource-page'), '王老师', '实验小学', '第六单元 多边形的面积', '本县');
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('download-current').click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(FILE_NAME);
+    const saved = await download.path();
+    expect(readFileSync(saved).equals(readFileSync(pdfPath))).toBe(true);
+    expect(size).toBeGreaterThan(1_500_000);
+    await expectText(page.getByTestId('resource-counts'), '下载 1');
+
+    // Rated (once per teacher) and kept in her favourites.
+    await page.getByRole('button', { name: '给 4 星' }).click();
+    await expectText(page.getByTestId('my-rating'), '您的评分：4 星');
+    await page.getByRole('button', { name: '给 5 星' }).click();
+    await expectText(page.getByTestId('my-rating'), '您的评分：5 星');
+    await expectText(page.getByTestId('resource-rating-summary'), '平均 5 分（1 人评分）');
+    await page.getByTestId('favourite').click();
+    await expectText(page.getByTestId('favourite'), '取消收藏');
+    await shot('06-downloaded');
+    await page.getByTestId('library-nav-favourites').click();
+    await expectText(page.getByTestId('favourites-list'), TITLE, '王老师');
+
+    expect(session.jsErrors()).toEqual([]);
+  });
+});
