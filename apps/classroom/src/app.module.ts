@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { UsageRecordingModule } from '@tongke/analytics';
 import { TokenModule } from '@tongke/auth';
 import { DomainEventsModule, pinoParams } from '@tongke/common';
 import { AppConfig, ConfigModule } from '@tongke/config';
@@ -21,6 +22,8 @@ export class ClassroomModule {
         DatabaseModule.forRoot(),
         TokenModule,
         DomainEventsModule,
+        // Lesson and live plan-edit usage for equity monitoring, written from this process.
+        UsageRecordingModule,
         LessonRealtimeModule,
         PlanningRealtimeModule,
       ],

@@ -8,3 +8,4 @@ export * from './testing/test-database.js';
 export * from './entities/lessons/index.js';
 export * from './entities/planning/index.js';
 export * from './entities/library/index.js';
+export * from './entities/equity/index.js';

@@ -1,5 +1,14 @@
 import { Module } from '@nestjs/common';
+import { UsageRecordingModule } from '@tongke/analytics';
+import { EquityController } from './equity.controller.js';
+import { EquityRepository } from './equity.repository.js';
+import { EquityService } from './equity.service.js';
 
-/** The equity domain of this app: its controllers/gateways and services are registered here. */
-@Module({})
+/** Equity monitoring: records usage (library, planning) and answers the dashboards. */
+@Module({
+  imports: [UsageRecordingModule],
+  controllers: [EquityController],
+  providers: [EquityService, EquityRepository],
+  exports: [EquityService],
+})
 export class EquityModule {}
