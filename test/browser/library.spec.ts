@@ -41,7 +41,7 @@ function makePdf(): Buffer {
   ];
   const parts: Buffer[] = [Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n', 'latin1')];
   const offsets: number[] = [];
-  let at = parts[0]!.length;
+  let at = parts[0].length;
   objects.forEach((body, i) => {
     offsets.push(at);
     const obj = Buffer.concat([Buffer.from(`${i + 1} 0 obj\n`), body, Buffer.from('\nendobj\n')]);
@@ -105,7 +105,7 @@ describe('the course-material library in the browser', () => {
     await logIn(page, 'wang@demo.tongke.cn');
     await expectText(page.getByRole('heading', { level: 1 }), '上传资源');
     // Small PATCHes (64 KiB), as on a link that drops often, so the upload is cut off half-way.
-    await page.evaluate(() => window.localStorage.setItem('tongke.upload.chunkBytes', String(64 * 1024)));
+    await page.evaluate(`localStorage.setItem('tongke.upload.chunkBytes', '${64 * 1024}')`);
 
     // Bad input first: nothing chosen, nothing filled in — each problem is named.
     await page.getByTestId('upload-start').click();
@@ -195,7 +195,13 @@ describe('the course-material library in the browser', () => {
     await hit.getByRole('link', { name: TITLE }).click();
     await expectText(page.getByRole('heading', { level: 1 }), TITLE);
     await expectText(page.getByTestId('resource-standing'), '已发布', '下载 0', '暂无评分');
-    await expectText(page.getByTestId('resource-page'), '王老师', '实验小学', '第六单元 多边形的面积', '本县');
+    await expectText(
+      page.getByTestId('resource-page'),
+      '王老师',
+      '实验小学',
+      '第六单元 多边形的面积',
+      '本县',
+    );
 
     const [download] = await Promise.all([
       page.waitForEvent('download'),

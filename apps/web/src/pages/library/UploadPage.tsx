@@ -563,7 +563,6 @@ function DraftUpload({ id, maxBytes, onNew }: { id: string; maxBytes: number | n
             </button>
           </div>
         )}
-
       </section>
 
       <section className="panel">
