@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { MONTH_TIME_ZONE } from './months.js';
 
 /**
@@ -179,4 +179,22 @@ export async function refreshQuality(m: EntityManager): Promise<number> {
       SELECT (SELECT count(*) FROM changed) AS flipped, (SELECT count(*) FROM moved) AS moved`,
   );
   return Number(rows[0]?.flipped ?? 0);
+}
+
+export interface RebuildResult {
+  events: number;
+  rows: Record<(typeof AGGREGATE_TABLES)[number], number>;
+  tookMs: number;
+}
+
+/** `npm run analytics:rebuild` and the bench: rebuild in one transaction, then count what is there. */
+export async function rebuildEquity(dataSource: DataSource): Promise<RebuildResult> {
+  const started = performance.now();
+  await dataSource.transaction((m) => rebuildAggregates(m));
+  const tookMs = performance.now() - started;
+  const count = async (table: string) =>
+    Number((await dataSource.query<{ n: string }[]>(`SELECT count(*) AS n FROM ${table}`))[0].n);
+  const rows = {} as RebuildResult['rows'];
+  for (const t of AGGREGATE_TABLES) rows[t] = await count(t);
+  return { events: await count('usage_events'), rows, tookMs };
 }
