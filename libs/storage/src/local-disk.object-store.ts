@@ -38,7 +38,7 @@ import {
   type PutResult,
   type StorageHealth,
 } from './object-store.js';
-import { chunksOf, mapStreamErrors, SourceStreamError } from './streams.js';
+import { chunksOf, mapStreamErrorsInPlace, SourceStreamError } from './streams.js';
 
 /** Disk-side failures that mean "the store cannot serve right now" (HTTP 503). */
 const UNAVAILABLE_CODES = new Set([
@@ -194,7 +194,7 @@ export class LocalDiskObjectStore extends ObjectStore {
         options = { start: range.start, end: Math.min(range.end ?? st.size - 1, st.size - 1) };
       }
       const stream = fh.createReadStream({ ...options, autoClose: true });
-      return mapStreamErrors(stream, (err) => this.mapError(err, key));
+      return mapStreamErrorsInPlace(stream, (err) => this.mapError(err, key));
     } catch (err) {
       await fh.close().catch(() => undefined);
       throw this.mapError(err, key);

@@ -58,3 +58,24 @@ export function mapStreamErrors(source: Readable, mapError: (err: unknown) => un
   }
   return Readable.from(relay(), { objectMode: false });
 }
+
+/**
+ * Maps the errors a readable emits, in place: no second stream, so no per-chunk relay (the
+ * generator above costs a large part of a download's throughput). Node destroys a stream with
+ * its own read, open and close errors through `stream.destroy(err)`, so that is where the error
+ * is mapped; `errored` and the 'error' event then carry the mapped error. A consumer that
+ * destroys the stream with an error of its own has it passed through the same mapper (which
+ * returns errors it does not know unchanged).
+ */
+export function mapStreamErrorsInPlace<T extends Readable>(
+  source: T,
+  mapError: (err: unknown) => unknown,
+): T {
+  const destroy = source.destroy.bind(source);
+  source.destroy = (error?: Error): T => {
+    if (error === undefined || error === null) return destroy(error);
+    const mapped = mapError(error);
+    return destroy(mapped instanceof Error ? mapped : new Error(String(mapped)));
+  };
+  return source;
+}
