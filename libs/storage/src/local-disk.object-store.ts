@@ -71,6 +71,12 @@ export interface LocalDiskObjectStoreOptions {
 }
 
 /**
+ * Bytes per read of get() streams: 256 KiB chunks (Node's default is 64 KiB) quarter the per-chunk
+ * work of a download for a little more memory per open stream.
+ */
+const READ_CHUNK_BYTES = 256 * 1024;
+
+/**
  * Object store on a local directory:
  *
  *   <rootDir>/objects/<key>       the bytes, as a plain file (keys may contain "/")
@@ -193,7 +199,7 @@ export class LocalDiskObjectStore extends ObjectStore {
         if (range.start >= st.size) throw new InvalidRangeError(key, range, st.size);
         options = { start: range.start, end: Math.min(range.end ?? st.size - 1, st.size - 1) };
       }
-      const stream = fh.createReadStream({ ...options, autoClose: true });
+      const stream = fh.createReadStream({ ...options, highWaterMark: READ_CHUNK_BYTES, autoClose: true });
       return mapStreamErrorsInPlace(stream, (err) => this.mapError(err, key));
     } catch (err) {
       await fh.close().catch(() => undefined);
