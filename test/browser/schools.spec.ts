@@ -37,13 +37,13 @@ describe('schools in the browser', () => {
     await page.goto(product.baseUrl + '/');
     await logIn(page, 'admin.liuxi@demo.tongke.cn');
     await expectText(page.getByRole('heading', { level: 1 }), '您好，柳溪村小 校长');
-    await expectText(page.locator('.area-grid'), '资源库', '后续版本', '结对', '可以使用');
+    await expectText(page.locator('.area-grid'), '资源库', '均衡监测', '结对', '可以使用');
     await shot('01-home');
 
-    // An area that is not built yet says so plainly.
+    // 均衡监测 shows a school admin the figures of their own school.
     await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '均衡监测' }).click();
-    await expectText(page.getByTestId('coming-soon'), '均衡监测：后续版本推出');
-    await shot('02-coming-soon');
+    await expectText(page.getByTestId('equity-school'), '柳溪村小学', '本校指标', '到课率');
+    await shot('02-equity-school');
 
     // The county's schools, each with its locale as text.
     await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '学校' }).click();

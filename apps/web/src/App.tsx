@@ -24,6 +24,7 @@ import {
   ReplayPage,
   TimetablePage,
 } from './pages/lessons/lazy';
+import { EquityPage, EquitySchoolPage, PairingReportPage } from './pages/equity/lazy';
 
 export function App() {
   return (
@@ -139,7 +140,30 @@ function Gate() {
         />
         <Route path="joint-lessons" element={<Navigate to="/lessons" replace />} />
         <Route path="lesson-planning" element={<ComingSoonPage area="lessonPlanning" />} />
-        <Route path="equity" element={<ComingSoonPage area="equity" />} />
+        <Route
+          path="equity"
+          element={
+            <LazyPage>
+              <EquityPage />
+            </LazyPage>
+          }
+        />
+        <Route
+          path="equity/schools/:id"
+          element={
+            <LazyPage>
+              <EquitySchoolPage />
+            </LazyPage>
+          }
+        />
+        <Route
+          path="equity/pairings/:id"
+          element={
+            <LazyPage>
+              <PairingReportPage />
+            </LazyPage>
+          }
+        />
         <Route path="schools" element={<SchoolsPage />} />
         <Route path="schools/:id" element={<SchoolPage />} />
         <Route path="pairings" element={<PairingsPage />} />

@@ -11,7 +11,7 @@ export const AREAS = [
   { path: '/library', key: 'library', ready: true },
   { path: '/lessons', key: 'jointLessons', ready: true },
   { path: '/lesson-planning', key: 'lessonPlanning', ready: false },
-  { path: '/equity', key: 'equity', ready: false },
+  { path: '/equity', key: 'equity', ready: true },
   { path: '/schools', key: 'schools', ready: true },
   { path: '/pairings', key: 'pairings', ready: true },
 ] as const;

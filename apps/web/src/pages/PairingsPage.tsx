@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import {
   PAIRING_STATUSES,
@@ -153,6 +153,8 @@ function PairingCard({
   const [reason, setReason] = useState('');
   const titleId = useId();
   const schoolName = (id: string) => p.partnerSchools.find((s) => s.id === id)?.name;
+  // The equity report of a pairing is for administrators (the API answers 404 to teachers).
+  const canReport = useUser().role !== 'teacher';
 
   async function act(run: () => Promise<PairingDto>, message: string) {
     setBusy(true);
@@ -252,6 +254,17 @@ function PairingCard({
           </div>
         )}
       </dl>
+      {canReport && (
+        <p className="card-meta">
+          <Link
+            to={`/equity/pairings/${p.id}`}
+            aria-label={t('equity.pairing.linkFor', { urban: p.urbanSchool.name })}
+            data-testid="pairing-report-link"
+          >
+            {t('equity.pairing.link')} →
+          </Link>
+        </p>
+      )}
       <ErrorAlert error={error} />
       {manage && p.status !== 'ended' && (
         <div

@@ -1,0 +1,164 @@
+import type { Page } from 'playwright-core';
+import type {
+  EquityDistrictOverviewDto,
+  EquityPairingDetailDto,
+  LoginResponse,
+  PairingDto,
+  UserDto,
+} from '@tongke/contracts';
+import { eventually, expectText, launchBrowser, type BrowserSession } from './support/browser.js';
+import { DEMO_PASSWORD, startProduct, type RunningProduct } from './support/product.js';
+import { jest } from '@jest/globals';
+
+// A real browser over a loaded 2-core machine: retry a failed run once before calling it red,
+// and print the first failure so flakiness stays visible.
+jest.retryTimes(1, { logErrorsBeforeRetry: true });
+
+/**
+ * 均衡监测 as the county bureau uses it: 刘主任 (the demo county's district admin) opens the
+ * equity dashboard, reads the coefficients of variation and a school's figure from the charts'
+ * tables (they must be the numbers the API computes), then opens a pairing's report from the
+ * pairings page. Screenshots: test-artifacts/browser/equity-*.png.
+ */
+
+let product: RunningProduct;
+
+async function api<T>(method: string, path: string, token: string | null, body?: unknown): Promise<T> {
+  const res = await fetch(product.baseUrl + '/api' + path, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+const login = async (email: string): Promise<string> =>
+  (await api<LoginResponse>('POST', '/auth/login', null, { identifier: email, password: DEMO_PASSWORD }))
+    .accessToken;
+
+/** The autumn or spring term a date falls in, as the equity API spells it (the page's default period). */
+function termOf(d: Date): string {
+  const shanghai = new Date(d.getTime() + 8 * 3600_000);
+  const y = shanghai.getUTCFullYear();
+  const m = shanghai.getUTCMonth() + 1;
+  if (m >= 9) return `${y}-autumn`;
+  if (m === 1) return `${y - 1}-autumn`;
+  return `${y}-spring`;
+}
+
+/** The page's formats: three decimals for a coefficient, a whole percentage (up to one decimal) for a rate. */
+const cvText = (n: number | null): string => (n === null ? '—' : n.toFixed(3));
+const valueText = (n: number | null, unit: string): string => {
+  if (n === null) return '—';
+  if (unit === 'ratio')
+    return new Intl.NumberFormat('zh-CN', { style: 'percent', maximumFractionDigits: 1 }).format(n);
+  return new Intl.NumberFormat('zh-CN', { maximumFractionDigits: unit === 'hours' ? 1 : 2 }).format(n);
+};
+
+let district: string;
+let regionId: string;
+
+beforeAll(async () => {
+  product = await startProduct();
+  district = await login('district@demo.tongke.cn');
+  regionId = (await api<UserDto>('GET', '/auth/me', district)).regionId ?? '';
+  expect(regionId).not.toBe('');
+}, 300_000);
+
+afterAll(async () => {
+  await product?.close();
+});
+
+async function logIn(page: Page, identifier: string): Promise<void> {
+  await page.getByLabel('邮箱或手机号').fill(identifier);
+  await page.getByLabel('密码', { exact: true }).fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+}
+
+describe('equity dashboard in the browser', () => {
+  let session: BrowserSession | undefined;
+  afterEach(async () => {
+    await session?.close();
+    session = undefined;
+  });
+
+  it('the district admin reads the API’s figures on the dashboard and opens a pairing report', async () => {
+    session = await launchBrowser('equity');
+    const { page, shot } = session;
+    const period = termOf(new Date());
+
+    await page.goto(product.baseUrl + '/equity');
+    await logIn(page, 'district@demo.tongke.cn');
+    await expectText(page.getByRole('heading', { level: 1 }), '均衡监测');
+    const dashboard = page.getByTestId('equity-dashboard');
+    await expectText(dashboard, '2026', '学期');
+    expect(await dashboard.getAttribute('data-region-id')).toBe(regionId);
+    await expectText(page.getByTestId('equity-thresholds'), '小学', '优质均衡 ≤ 0.5', '基本均衡 ≤ 0.65');
+
+    const overview = await api<EquityDistrictOverviewDto>(
+      'GET',
+      `/equity/districts/${regionId}/overview?period=${period}&stage=primary`,
+      district,
+    );
+    expect(overview.period.key).toBe(period);
+
+    // 1. The coefficient-of-variation chart, shown as its table: every indicator's CV as the API has it.
+    const cvFigure = page.getByTestId('equity-cv');
+    await cvFigure.getByRole('button', { name: '以表格查看' }).click();
+    const cvTable = cvFigure.getByTestId('chart-table');
+    await expectText(cvTable, '人均使用优质资源数', '开课率', '到课率', '人均上传资源数');
+    await shot('01-cv-table');
+    for (const indicator of overview.indicators) {
+      const row = cvTable.locator(`[data-testid="cv-row"][data-indicator="${indicator.key}"]`);
+      expect((await row.getByTestId('cv-value').innerText()).trim()).toBe(cvText(indicator.weightedCv));
+      expect(await row.getByTestId('equity-status').getAttribute('data-status')).toBe(indicator.status);
+    }
+
+    // 2. A school's figure in an indicator's distribution table equals the API's value for that school.
+    const withValue = overview.indicators.flatMap((i) =>
+      i.schools.filter((s) => s.value !== null).map((s) => ({ indicator: i, school: s })),
+    );
+    expect(withValue.length).toBeGreaterThan(0);
+    const { indicator, school } = withValue[0];
+    const schoolsFigure = page.getByTestId(`schools-${indicator.key}`);
+    await schoolsFigure.getByRole('button', { name: '以表格查看' }).click();
+    const schoolRow = schoolsFigure.locator(
+      `[data-testid="school-row"][data-school-id="${school.schoolId}"]`,
+    );
+    await expectText(schoolRow, school.name);
+    expect((await schoolRow.getByTestId('school-value').innerText()).trim()).toBe(
+      valueText(school.value, indicator.unit),
+    );
+    await schoolRow.scrollIntoViewIfNeeded();
+    await shot('02-school-value');
+
+    // 3. The pairing report, opened from the pairings page.
+    const pairings = await api<PairingDto[]>('GET', '/pairings', district);
+    const pairing = pairings.find((p) => p.urbanSchool.name === '青山县实验小学');
+    expect(pairing).toBeDefined();
+    const report = await api<EquityPairingDetailDto>(
+      'GET',
+      `/equity/pairings/${pairing!.id}?period=${period}`,
+      district,
+    );
+    await page.getByTestId('nav-pairings').click();
+    const card = page.locator(`[data-testid="pairing-card"][data-pairing-id="${pairing!.id}"]`);
+    await card.getByRole('link', { name: /均衡报告/ }).click();
+    await expectText(page.getByRole('heading', { level: 1 }), '结对报告');
+    await expectText(page.getByTestId('pairing-report-title'), '青山县实验小学', '柳溪村小学');
+    const figure = (name: string) =>
+      page.locator(`[data-testid="pairing-figure"][data-figure="${name}"] .big`).innerText();
+    await eventually(async () =>
+      expect((await figure('scheduled')).trim()).toBe(String(report.lessons.scheduled)),
+    );
+    expect((await figure('held')).trim()).toBe(String(report.lessons.held));
+    await shot('03-pairing-report');
+
+    expect(session.jsErrors()).toEqual([]);
+  });
+});
