@@ -217,8 +217,8 @@ export const DEMO_TIMETABLE = {
     coTeachers: ['zhao', 'li', 'sun'],
     subject: 'math',
     title: '四年级数学 · 同步课堂',
-    /** Tuesdays 10:00–10:40, Beijing time. */
-    rule: { weekday: 2, startTime: '10:00', durationMinutes: 40, timezone: 'Asia/Shanghai' },
+    /** Thursdays 14:30–15:10, Beijing time. */
+    rule: { weekday: 4, startTime: '14:30', durationMinutes: 40, timezone: 'Asia/Shanghai' },
   },
   soon: { master: 'chen', coTeachers: ['zhou'], subject: 'math', title: '示范课：一元一次方程', minutes: 40 },
 };
