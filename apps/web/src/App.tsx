@@ -3,7 +3,6 @@ import { useTranslation } from 'react-i18next';
 import { SessionProvider, useSession } from './auth/session';
 import { Layout } from './components/Layout';
 import { Loading } from './components/ui';
-import { ComingSoonPage } from './pages/ComingSoonPage';
 import { HomePage } from './pages/HomePage';
 import { JoinPage } from './pages/JoinPage';
 import { LibrarySearchPage } from './pages/library/LibrarySearchPage';
@@ -24,6 +23,7 @@ import {
   ReplayPage,
   TimetablePage,
 } from './pages/lessons/lazy';
+import { PlanEditorPage, PlanningGroupPage, PlanningGroupsPage } from './pages/planning/lazy';
 import { EquityPage, EquitySchoolPage, PairingReportPage } from './pages/equity/lazy';
 
 export function App() {
@@ -139,7 +139,30 @@ function Gate() {
           }
         />
         <Route path="joint-lessons" element={<Navigate to="/lessons" replace />} />
-        <Route path="lesson-planning" element={<ComingSoonPage area="lessonPlanning" />} />
+        <Route
+          path="lesson-planning"
+          element={
+            <LazyPage>
+              <PlanningGroupsPage />
+            </LazyPage>
+          }
+        />
+        <Route
+          path="lesson-planning/groups/:id"
+          element={
+            <LazyPage>
+              <PlanningGroupPage />
+            </LazyPage>
+          }
+        />
+        <Route
+          path="lesson-planning/plans/:id"
+          element={
+            <LazyPage>
+              <PlanEditorPage />
+            </LazyPage>
+          }
+        />
         <Route
           path="equity"
           element={

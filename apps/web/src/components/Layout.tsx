@@ -10,7 +10,7 @@ import { LibraryNav } from '../pages/library/library-ui';
 export const AREAS = [
   { path: '/library', key: 'library', ready: true },
   { path: '/lessons', key: 'jointLessons', ready: true },
-  { path: '/lesson-planning', key: 'lessonPlanning', ready: false },
+  { path: '/lesson-planning', key: 'lessonPlanning', ready: true },
   { path: '/equity', key: 'equity', ready: true },
   { path: '/schools', key: 'schools', ready: true },
   { path: '/pairings', key: 'pairings', ready: true },

@@ -1,0 +1,191 @@
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { Link, useParams } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { PLAN_SECTIONS, type PlanDto, type PlanSectionCode } from '@tongke/contracts';
+import { useUser } from '../../auth/session';
+import { ErrorAlert, Loading, useLoad } from '../../components/ui';
+import { usePageTitle } from '../../components/usePageTitle';
+import { PlanConnection, type PlanConnectionState } from '../../planning/connection';
+import { createSectionEditor } from '../../planning/editor';
+import { planningApi } from '../../planning/api';
+import { curriculumLine } from './GroupPage';
+import { CommentsPanel, type SelectionRef } from './CommentsPanel';
+import { VersionsPanel } from './VersionsPanel';
+import './planning.css';
+
+type SectionEditor = ReturnType<typeof createSectionEditor>;
+
+/** The collaborative plan editor: one rich-text area per section, live cursors, comments, versions. */
+export function PlanEditorPage() {
+  const { id = '' } = useParams();
+  const { t } = useTranslation();
+  const plan = useLoad(() => planningApi.plan(id), [id]);
+  usePageTitle(plan.data?.title);
+  if (plan.error) return <ErrorAlert error={plan.error} onRetry={plan.reload} />;
+  if (!plan.data) return <Loading />;
+  if (!plan.data.myAccess) return <p className="empty">{t('planning.noAccess')}</p>;
+  return <Editor key={plan.data.id} plan={plan.data} />;
+}
+
+function useConnection(planId: string) {
+  const user = useUser();
+  const [conn] = useState(() => new PlanConnection(planId, { id: user.id, displayName: user.displayName }));
+  useEffect(() => {
+    void conn.start();
+    return () => void conn.stop();
+  }, [conn]);
+  const state = useSyncExternalStore(
+    (l) => conn.subscribe(l),
+    () => conn.state,
+  );
+  return { conn, state };
+}
+
+function Editor({ plan }: { plan: PlanDto }) {
+  const { t } = useTranslation();
+  const { conn, state } = useConnection(plan.id);
+  const editors = useRef(new Map<PlanSectionCode, SectionEditor>());
+  const [selection, setSelection] = useState<SelectionRef | null>(null);
+  const readOnly = plan.myAccess !== 'editor' || conn.provider?.access === 'observer';
+  return (
+    <div className="plan-editor-page">
+      <div className="page-head">
+        <div>
+          <p className="breadcrumb">
+            <Link to="/lesson-planning">{t('planning.groupsTitle')}</Link> ›{' '}
+            <Link to={`/lesson-planning/groups/${plan.groupId}`}>{t('planning.groupSpace')}</Link>
+          </p>
+          <h1>{plan.title}</h1>
+          <p className="lead" data-testid="plan-curriculum">
+            {curriculumLine(t, plan)}
+          </p>
+        </div>
+        <div className="plan-head-side">
+          <SyncStatus state={state} />
+          <Presence conn={conn} />
+        </div>
+      </div>
+      {readOnly && <p className="alert alert-info">{t('planning.readOnly')}</p>}
+      <div className="planning-columns">
+        <div className="plan-sections">
+          {PLAN_SECTIONS.map((s) => (
+            <SectionBlock
+              key={s.code}
+              code={s.code}
+              conn={conn}
+              readOnly={readOnly}
+              onMount={(ed) => {
+                if (ed) editors.current.set(s.code, ed);
+                else editors.current.delete(s.code);
+              }}
+              onSelection={(from, to) => setSelection(from === to ? null : { section: s.code, from, to })}
+            />
+          ))}
+        </div>
+        <aside className="plan-side">
+          <CommentsPanel plan={plan} doc={conn.doc} selection={selection} readOnly={readOnly} />
+          <VersionsPanel plan={plan} readOnly={readOnly} />
+        </aside>
+      </div>
+    </div>
+  );
+}
+
+function SectionBlock({
+  code,
+  conn,
+  readOnly,
+  onMount,
+  onSelection,
+}: {
+  code: PlanSectionCode;
+  conn: PlanConnection;
+  readOnly: boolean;
+  onMount: (ed: SectionEditor | null) => void;
+  onSelection: (from: number, to: number) => void;
+}) {
+  const { t } = useTranslation();
+  const mount = useRef<HTMLDivElement>(null);
+  const edRef = useRef<SectionEditor | null>(null);
+  const label = t(`planning.section.${code}`);
+  const readOnlyRef = useRef(readOnly);
+  readOnlyRef.current = readOnly;
+  const selRef = useRef(onSelection);
+  selRef.current = onSelection;
+  useEffect(() => {
+    if (!mount.current) return;
+    const ed = createSectionEditor(mount.current, {
+      fragment: conn.doc.getXmlFragment(code),
+      awareness: conn.awareness,
+      editable: () => !readOnlyRef.current,
+      label,
+      onSelection: (from, to) => selRef.current(from, to),
+    });
+    edRef.current = ed;
+    onMount(ed);
+    return () => {
+      onMount(null);
+      edRef.current = null;
+      ed.destroy();
+    };
+    // The editor lives as long as the section does (label and callbacks are read through refs).
+  }, [conn, code]);
+  // ProseMirror asks `editable` again on its next update.
+  useEffect(() => edRef.current?.view.setProps({}), [readOnly]);
+  return (
+    <section className="plan-section card" data-testid={`section-${code}`} aria-labelledby={`sec-${code}`}>
+      <h2 id={`sec-${code}`}>{label}</h2>
+      <div ref={mount} className="plan-section-mount" />
+    </section>
+  );
+}
+
+/** Saved / saving / offline with unsynced edits / connecting / refused. */
+function SyncStatus({ state }: { state: PlanConnectionState }) {
+  const { t } = useTranslation();
+  let key: 'saved' | 'saving' | 'offlineUnsynced' | 'offline' | 'connecting' | 'error';
+  if (state.sync === 'error') key = 'error';
+  else if (state.sync === 'saved') key = 'saved';
+  else if (state.sync === 'saving') key = 'saving';
+  else if (state.sync === 'offline') key = 'offlineUnsynced';
+  else key = state.online ? 'connecting' : state.localLoaded ? 'offline' : 'connecting';
+  return (
+    <p className={`sync-pill sync-${key}`} role="status" data-testid="plan-status" data-status={key}>
+      {t(`planning.status.${key}`)}
+      {state.error && <span className="visually-hidden"> {state.error.message}</span>}
+    </p>
+  );
+}
+
+interface PresenceState {
+  user?: { id: string; name: string; color: string };
+}
+
+/** Everyone with the plan open (from awareness), ourselves first. */
+function Presence({ conn }: { conn: PlanConnection }) {
+  const { t } = useTranslation();
+  const [people, setPeople] = useState<{ clientId: number; name: string; color: string; me: boolean }[]>([]);
+  useEffect(() => {
+    const read = () => {
+      const list: { clientId: number; name: string; color: string; me: boolean }[] = [];
+      conn.awareness.getStates().forEach((s: PresenceState, clientId) => {
+        if (s.user)
+          list.push({ clientId, name: s.user.name, color: s.user.color, me: clientId === conn.doc.clientID });
+      });
+      list.sort((a, b) => Number(b.me) - Number(a.me) || a.name.localeCompare(b.name));
+      setPeople(list);
+    };
+    read();
+    conn.awareness.on('change', read);
+    return () => conn.awareness.off('change', read);
+  }, [conn]);
+  return (
+    <ul className="presence" aria-label={t('planning.presence')} data-testid="presence">
+      {people.map((p) => (
+        <li key={p.clientId} style={{ borderColor: p.color }}>
+          {p.me ? t('planning.me', { name: p.name }) : p.name}
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,239 @@
+import type { Locator, Page } from 'playwright-core';
+import type { PlanDto, ResearchGroupDetailDto, UserDto } from '@tongke/contracts';
+import { eventually, expectText, launchBrowser, type BrowserSession } from './support/browser.js';
+import { DEMO_PASSWORD, startProduct, type RunningProduct } from './support/product.js';
+import { jest } from '@jest/globals';
+
+// A real browser over a loaded 2-core machine: retry a failed run once before calling it red,
+// and print the first failure so flakiness stays visible.
+jest.retryTimes(1, { logErrorsBeforeRetry: true });
+
+/**
+ * Scenario 4 in the browser: 王老师 (urban master teacher) and 李老师 (rural teacher) of one
+ * cross-school teaching-research group open the same lesson plan in two browsers. They type
+ * Chinese into the same section at the same moment — one of them through an input method's
+ * composition — and both end with the same text holding both. Then 李老师's network drops: he
+ * keeps writing, the page says his edits are not synced yet, and when the network is back the
+ * edits merge with what 王老师 wrote meanwhile and both pages say everything is saved.
+ */
+
+let product: RunningProduct;
+let attempt = 0;
+
+beforeAll(async () => {
+  product = await startProduct();
+}, 240_000);
+
+afterAll(async () => {
+  await product?.close();
+});
+
+async function apiAs(identifier: string) {
+  const login = await fetch(`${product.baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ identifier, password: DEMO_PASSWORD }),
+  });
+  if (!login.ok) throw new Error(`login ${identifier}: ${login.status}`);
+  const { accessToken, user } = (await login.json()) as { accessToken: string; user: UserDto };
+  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${product.baseUrl}/api${path}`, {
+      method,
+      headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  };
+  return { user, call };
+}
+
+async function logIn(page: Page, identifier: string): Promise<void> {
+  await page.getByLabel('邮箱或手机号').fill(identifier);
+  await page.getByLabel('密码', { exact: true }).fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await page.getByTestId('user-menu').waitFor();
+}
+
+const editorOf = (page: Page, section: string): Locator =>
+  page.getByTestId(`section-${section}`).getByRole('textbox');
+
+const editorSelector = (section: string) => `[data-testid="section-${section}"] [role="textbox"]`;
+
+/** The section's text as the reader sees it (paragraphs on their own lines, cursor labels left out). */
+const textOf = (page: Page, section: string): Promise<string> =>
+  page.evaluate<string>(`Array.from(document.querySelector('${editorSelector(section)}').querySelectorAll('p'))
+    .map((p) => {
+      const c = p.cloneNode(true);
+      c.querySelectorAll('.plan-cursor').forEach((x) => x.remove());
+      return (c.textContent || '').replace(/\\u2060/g, '');
+    })
+    .join('\\n')`);
+
+/** What an input method does around the text it commits (the browser's own composition events). */
+const composition = (
+  page: Page,
+  section: string,
+  type: 'compositionstart' | 'compositionend',
+  data: string,
+) =>
+  page.evaluate(
+    `document.querySelector('${editorSelector(section)}').dispatchEvent(new CompositionEvent('${type}', { bubbles: true, data: '${data}' }))`,
+  );
+
+/** Puts the caret at the end of the section. */
+async function caretToEnd(page: Page, section: string): Promise<void> {
+  await editorOf(page, section).click();
+  await page.keyboard.press('Control+End');
+}
+
+const status = (page: Page) => page.getByTestId('plan-status');
+
+describe('collective lesson planning in the browser', () => {
+  const open: BrowserSession[] = [];
+  afterEach(async () => {
+    for (const s of open.splice(0)) await s.close();
+  });
+
+  it('two teachers type Chinese into one section at once, one of them offline for a while; both end with the same merged plan', async () => {
+    // ---- The group and its plan (made through the API: the demo county has none) --------------
+    const wangApi = await apiAs('wang@demo.tongke.cn');
+    const liApi = await apiAs('li@demo.tongke.cn');
+    // A retried run finds the first run's group too: name this one apart.
+    const groupName = `四年级数学城乡联合教研组${++attempt > 1 ? ` ${attempt}` : ''}`;
+    const group = await wangApi.call<ResearchGroupDetailDto>('POST', '/research-groups', {
+      name: groupName,
+      subject: 'math',
+      stage: 'primary',
+    });
+    await wangApi.call('POST', `/research-groups/${group.id}/members`, {
+      userId: liApi.user.id,
+      role: 'member',
+    });
+    const plan = await wangApi.call<PlanDto>('POST', `/research-groups/${group.id}/plans`, {
+      title: '角的度量（第1课时）',
+      grade: '四年级',
+      edition: 'pep',
+      volume: 'first',
+      unit: '第三单元 角的度量',
+      lessonPeriod: 1,
+      sections: { objectives: '认识角的大小。', process: '一、导入' },
+    });
+
+    // ---- 王老师 finds the plan through the group space; 李老师 follows a link ---------------
+    const wang = await launchBrowser('planning-wang');
+    open.push(wang);
+    const li = await launchBrowser('planning-li');
+    open.push(li);
+    const wp = wang.page;
+    const lp = li.page;
+    await wp.goto(product.baseUrl + '/login');
+    await logIn(wp, 'wang@demo.tongke.cn');
+    await wp.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '集体备课' }).click();
+    await wp.getByTestId('group-card').getByRole('link', { name: groupName, exact: true }).click();
+    await expectText(wp.getByTestId('member-list'), '王老师（数学名师）', '李老师（柳溪助教）');
+    await wp.getByTestId('plan-list').getByRole('link', { name: '角的度量（第1课时）' }).click();
+    await expectText(wp.getByRole('heading', { level: 1 }), '角的度量（第1课时）').catch((e: Error) => {
+      throw new Error(`${e.message}; page errors: ${wang.jsErrors().join(' | ')}`);
+    });
+    await expectText(
+      wp.getByTestId('plan-curriculum'),
+      '四年级',
+      '人教版',
+      '上册',
+      '第三单元 角的度量',
+      '第 1 课时',
+    );
+
+    await lp.goto(`${product.baseUrl}/login?next=${encodeURIComponent(`/lesson-planning/plans/${plan.id}`)}`);
+    await logIn(lp, 'li@demo.tongke.cn');
+    for (const p of [wp, lp]) {
+      await expectText(status(p), '已保存');
+      await eventually(async () => (await textOf(p, 'objectives')) === '认识角的大小。');
+      for (const label of ['教学目标', '重点难点', '教学过程', '作业设计', '板书设计'])
+        await expectText(p.getByRole('heading', { level: 2, name: label }), label);
+    }
+    // Each sees the other in the plan.
+    await expectText(wp.getByTestId('presence'), '王老师（数学名师）（我）', '李老师（柳溪助教）');
+    await expectText(lp.getByTestId('presence'), '李老师（柳溪助教）（我）', '王老师（数学名师）');
+
+    // ---- Both type into 教学目标 at the same time; 李老师 through an input method ---------------
+    await caretToEnd(wp, 'objectives');
+    await caretToEnd(lp, 'objectives');
+    // 王老师's caret shows up, with his name, in 李老师's section.
+    await expectText(
+      li.page.getByTestId('section-objectives').getByTestId('remote-cursor'),
+      '王老师（数学名师）',
+    );
+    // 李老师 starts composing with an input method (拼音 → 汉字) …
+    await composition(lp, 'objectives', 'compositionstart', '');
+    // … while 王老师's words arrive …
+    await wp.keyboard.insertText('学会用量角器量角。');
+    await eventually(async () => (await textOf(wp, 'objectives')).includes('学会用量角器量角。'));
+    await expectText(status(wp), '已保存');
+    // … then commits 「会用量角器」 as 王老师 goes on typing.
+    await Promise.all([
+      (async () => {
+        await lp.keyboard.insertText('会用量角器');
+        await composition(lp, 'objectives', 'compositionend', '会用量角器');
+      })(),
+      wp.keyboard.insertText('（王补）'),
+    ]);
+    await lp.keyboard.insertText('画角。');
+
+    const merged = await eventually(async () => {
+      const a = await textOf(wp, 'objectives');
+      const b = await textOf(lp, 'objectives');
+      if (a !== b) throw new Error(`differs: "${a}" vs "${b}"`);
+      if (!a.includes('画角。') || !a.includes('（王补）')) throw new Error(`incomplete: "${a}"`);
+      return a;
+    }, 15_000);
+    expect(merged.startsWith('认识角的大小。学会用量角器量角。')).toBe(true);
+    for (const piece of ['会用量角器', '画角。', '（王补）']) expect(merged).toContain(piece);
+    // Every character typed is there once: nothing lost, nothing doubled, no pinyin left behind.
+    expect([...merged].length).toBe([...'认识角的大小。学会用量角器量角。会用量角器画角。（王补）'].length);
+    expect(merged).not.toMatch(/[a-z]/);
+    for (const p of [wp, lp]) await expectText(status(p), '已保存');
+    await wang.shot('typed-together');
+    await li.shot('typed-together');
+
+    // ---- 李老师's network drops; both go on writing in 教学过程 --------------------------------
+    await li.context.setOffline(true);
+    await expectText(status(lp), '离线');
+    await caretToEnd(lp, 'process');
+    await lp.keyboard.press('Enter');
+    await lp.keyboard.insertText('二、李老师：用折纸引出直角。');
+    await expectText(status(lp), '离线：有未同步的修改');
+    await caretToEnd(wp, 'process');
+    await wp.keyboard.insertText('（王老师：出示钟面）');
+    await expectText(status(wp), '已保存');
+    await li.shot('offline-unsynced');
+    // Nothing of 李老师's offline writing has reached 王老师 yet.
+    expect(await textOf(wp, 'process')).toBe('一、导入（王老师：出示钟面）');
+
+    await li.context.setOffline(false);
+    const both = await eventually(async () => {
+      const a = await textOf(wp, 'process');
+      const b = await textOf(lp, 'process');
+      if (a !== b) throw new Error(`differs: "${a}" vs "${b}"`);
+      return a;
+    }, 20_000);
+    expect(both).toBe('一、导入（王老师：出示钟面）\n二、李老师：用折纸引出直角。');
+    for (const p of [wp, lp]) await expectText(status(p), '已保存');
+    await wang.shot('merged');
+    await li.shot('merged');
+
+    // The server holds the merged plan: what a third reader gets over the API.
+    const content = await liApi.call<{ sections: { code: string; text: string }[] }>(
+      'GET',
+      `/plans/${plan.id}/content`,
+    );
+    expect(content.sections.find((s) => s.code === 'process')?.text).toBe(both);
+    expect(content.sections.find((s) => s.code === 'objectives')?.text).toBe(merged);
+    expect(wang.jsErrors()).toEqual([]);
+    // Going offline makes the browser log the failed reconnects.
+    expect(li.jsErrors().filter((e) => !/ERR_INTERNET_DISCONNECTED|WebSocket connection/.test(e))).toEqual(
+      [],
+    );
+  });
+});
