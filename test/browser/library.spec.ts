@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page, Route } from 'playwright-core';
+import type { LoginResponse, ResourceDto } from '@tongke/contracts';
 import { jest } from '@jest/globals';
 import { eventually, expectText, launchBrowser, type BrowserSession } from './support/browser.js';
 import { DEMO_PASSWORD, startProduct, type RunningProduct } from './support/product.js';
@@ -67,6 +68,47 @@ afterAll(async () => {
   await product?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
+
+async function api<T>(method: string, path: string, token: string | null, body?: unknown): Promise<T> {
+  const res = await fetch(product.baseUrl + '/api' + path, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body !== undefined && !(body instanceof FormData) ? { 'content-type': 'application/json' } : {}),
+    },
+    body: body instanceof FormData ? body : body !== undefined ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+const token = async (email: string): Promise<string> =>
+  (await api<LoginResponse>('POST', '/auth/login', null, { identifier: email, password: DEMO_PASSWORD }))
+    .accessToken;
+
+/** A resource of 王老师's with one text file, submitted with the given visibility (school: published at once). */
+async function prepared(
+  author: string,
+  title: string,
+  file: string,
+  visibility: 'school' | 'district',
+): Promise<ResourceDto> {
+  const r = await api<ResourceDto>('POST', '/resources', author, {
+    title,
+    subject: 'math',
+    stage: 'primary',
+    grade: '五年级',
+    edition: 'pep',
+    volume: 'first',
+    resourceType: 'exercise',
+    license: 'cc-by-4.0',
+  });
+  const form = new FormData();
+  form.append('file', new Blob([`${title}\n练习一：求平行四边形的面积。`], { type: 'text/plain' }), file);
+  await api('POST', `/resources/${r.id}/files`, author, form);
+  return api<ResourceDto>('POST', `/resources/${r.id}/submit`, author, { visibility });
+}
 
 async function logIn(page: Page, identifier: string): Promise<void> {
   await page.getByLabel('邮箱或手机号').fill(identifier);
@@ -221,9 +263,89 @@ describe('the course-material library in the browser', () => {
     await expectText(page.getByTestId('resource-rating-summary'), '平均 5 分（1 人评分）');
     await page.getByTestId('favourite').click();
     await expectText(page.getByTestId('favourite'), '取消收藏');
+    // All of it is kept by the server: after a reload the counts, her rating and the favourite are still there.
+    await page.reload();
+    await expectText(page.getByTestId('resource-counts'), '下载 1');
+    await expectText(page.getByTestId('my-rating'), '您的评分：5 星');
+    await expectText(page.getByTestId('favourite'), '取消收藏');
     await shot('06-downloaded');
     await page.getByTestId('library-nav-favourites').click();
     await expectText(page.getByTestId('favourites-list'), TITLE, '王老师');
+
+    expect(session.jsErrors()).toEqual([]);
+  });
+
+  it('a reviewer sends a resource back with a reason the author sees; a lesson pack is put in order and downloaded as a zip', async () => {
+    const wang = await token('wang@demo.tongke.cn');
+    const exercises = await prepared(wang, '平行四边形的面积 课堂练习', '平行四边形练习.txt', 'school');
+    const triangle = await prepared(wang, '三角形的面积 课后作业', '三角形作业.txt', 'school');
+    const rough = await prepared(wang, '梯形的面积 草稿课件', '梯形.txt', 'district');
+    expect(exercises.status).toBe('published');
+    expect(rough.status).toBe('pending_review');
+
+    session = await launchBrowser('library-review-packs');
+    const { page, shot } = session;
+
+    // 1. The administrator sends the rough one back; a reason is required.
+    await page.goto(product.baseUrl + '/library/review');
+    await logIn(page, 'admin.shiyan@demo.tongke.cn');
+    const item = page.locator(`[data-testid="review-item"][data-resource-id="${rough.id}"]`);
+    await expectText(item, '梯形的面积 草稿课件');
+    await item.getByRole('button', { name: '退回' }).click();
+    await item.getByRole('button', { name: '确认退回' }).click();
+    await expectText(item, '请写明退回理由。');
+    await item.getByLabel('退回理由').fill('例题的图形标注不清楚，请补上底和高。');
+    await item.getByRole('button', { name: '确认退回' }).click();
+    await expectText(page.getByTestId('review-notice'), '已退回《梯形的面积 草稿课件》');
+    await expectText(page.getByTestId('review-empty'), '没有等待审核的资源。');
+    await logOut(page);
+
+    // 2. 王老师 sees it back in draft, with the reason, in her uploads.
+    await page.goto(product.baseUrl + '/library/mine');
+    await logIn(page, 'wang@demo.tongke.cn');
+    const card = page.locator(`[data-testid="resource-card"][data-resource-id="${rough.id}"]`);
+    await expectText(card, '草稿', '未通过审核：例题的图形标注不清楚，请补上底和高。');
+    await expectText(
+      page.locator(`[data-testid="resource-card"][data-resource-id="${exercises.id}"]`),
+      '已发布',
+    );
+    await shot('01-rejected');
+
+    // 3. A lesson pack: created, two resources added, put in order, and downloaded as one zip.
+    await page.getByTestId('library-nav-packs').click();
+    await page.getByTestId('pack-title').fill('第六单元 复习课');
+    await page.getByTestId('pack-save').click();
+    await expectText(page.getByRole('heading', { level: 1 }), '第六单元 复习课');
+    await expectText(page.getByTestId('pack-page'), '课程包里还没有资源。');
+    const add = page.getByLabel('添加资源');
+    await add.selectOption({ label: '平行四边形的面积 课堂练习' });
+    await page.getByRole('button', { name: '添加资源', exact: true }).click();
+    await expectText(page.getByTestId('pack-items'), '平行四边形的面积 课堂练习');
+    await add.selectOption({ label: '三角形的面积 课后作业' });
+    await page.getByRole('button', { name: '添加资源', exact: true }).click();
+    const order = () =>
+      page
+        .getByTestId('pack-items')
+        .locator('li')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-resource-id')));
+    await eventually(async () => expect(await order()).toEqual([exercises.id, triangle.id]));
+    await page.getByRole('button', { name: '上移: 三角形的面积 课后作业' }).click();
+    await eventually(async () => expect(await order()).toEqual([triangle.id, exercises.id]));
+    // The order is kept on the server.
+    await page.reload();
+    await eventually(async () => expect(await order()).toEqual([triangle.id, exercises.id]));
+    await expectText(page.getByTestId('pack-page'), '2 个资源');
+    await shot('02-pack');
+
+    const [zip] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('pack-download').click(),
+    ]);
+    expect(zip.suggestedFilename()).toBe('第六单元 复习课.zip');
+    const bytes = readFileSync(await zip.path());
+    expect(bytes.subarray(0, 2).toString('latin1')).toBe('PK');
+    expect(bytes.includes(Buffer.from('平行四边形练习.txt'))).toBe(true);
+    expect(bytes.includes(Buffer.from('三角形作业.txt'))).toBe(true);
 
     expect(session.jsErrors()).toEqual([]);
   });

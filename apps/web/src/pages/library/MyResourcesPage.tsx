@@ -4,8 +4,8 @@ import { RESOURCE_STATUSES, type ResourceDto, type ResourceStatus } from '@tongk
 import { api } from '../../api/client';
 import { ErrorAlert, Loading, useLoad } from '../../components/ui';
 import { usePageTitle } from '../../components/usePageTitle';
-import { formatNumber } from '../../format';
-import { curriculumLine, ResourceStatusBadge, UpdatedAt } from './library-ui';
+import { formatDate, formatNumber } from '../../format';
+import { curriculumLine, ResourceStatusBadge } from './library-ui';
 import './library.css';
 
 /** 我的上传 (with status and rejection reasons) or 我的收藏. */
@@ -89,8 +89,8 @@ export function ResourceCard({ resource: r, showStatus }: { resource: ResourceDt
       <p className="card-meta">
         {showStatus ? (
           <>
-            {t(`search.visibility.${r.visibility}`)} · {t('library.mine.updated', { date: '' })}
-            <UpdatedAt iso={r.updatedAt} />
+            {t(`search.visibility.${r.visibility}`)} ·{' '}
+            {t('library.mine.updated', { date: formatDate(i18n.language, r.updatedAt, true) })}
           </>
         ) : (
           `${r.author.displayName} · ${r.school.name}`

@@ -59,7 +59,6 @@ export function ResourceStanding({ resource: r }: { resource: ResourceDto }) {
           )}
         </p>
       )}
-      {r.publishedAt === null && <p className="muted">{formatDate(i18n.language, r.updatedAt, true)}</p>}
     </section>
   );
 }
@@ -198,7 +197,8 @@ function DownloadCurrent({
       a.click();
       a.remove();
       window.setTimeout(() => URL.revokeObjectURL(url), 60_000);
-      onDownloaded(await api.resource(r.id));
+      // Counted by the server; shown at once without fetching the resource again (that would count a view).
+      onDownloaded({ ...r, counts: { ...r.counts, downloads: r.counts.downloads + 1 } });
     } catch (e) {
       setProblem(errorMessage(t, e));
     } finally {

@@ -2,7 +2,6 @@ import { NavLink } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { ResourceDto, ResourceStatus } from '@tongke/contracts';
 import { useUser } from '../../auth/session';
-import { formatDate } from '../../format';
 import { facetValueLabel } from './facet-labels';
 import './library-pages.css';
 
@@ -75,9 +74,4 @@ export function curriculumLine(t: Parameters<typeof facetValueLabel>[0], r: Reso
     `${facetValueLabel(t, 'edition', r.edition.code, r.edition.name)} ${facetValueLabel(t, 'volume', r.volume.code, r.volume.name)}`,
     facetValueLabel(t, 'resourceType', r.resourceType.code, r.resourceType.name),
   ].join(' · ');
-}
-
-export function UpdatedAt({ iso }: { iso: string }) {
-  const { i18n } = useTranslation();
-  return <time dateTime={iso}>{formatDate(i18n.language, iso, true)}</time>;
 }
