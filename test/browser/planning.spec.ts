@@ -18,7 +18,7 @@ jest.retryTimes(1, { logErrorsBeforeRetry: true });
  */
 
 let product: RunningProduct;
-let attempt = 0;
+let groupCount = 0;
 
 beforeAll(async () => {
   product = await startProduct();
@@ -46,6 +46,43 @@ async function apiAs(identifier: string) {
     return (await res.json()) as T;
   };
   return { user, call };
+}
+
+/** 王老师's group with 李老师 as a member, and one plan in it (through the API). */
+async function groupWithPlan(title: string, sections: Record<string, string>) {
+  const wangApi = await apiAs('wang@demo.tongke.cn');
+  const liApi = await apiAs('li@demo.tongke.cn');
+  // A retried run finds the first run's group too: name each group apart.
+  const groupName = `四年级数学城乡联合教研组 ${++groupCount}`;
+  const group = await wangApi.call<ResearchGroupDetailDto>('POST', '/research-groups', {
+    name: groupName,
+    subject: 'math',
+    stage: 'primary',
+  });
+  await wangApi.call('POST', `/research-groups/${group.id}/members`, {
+    userId: liApi.user.id,
+    role: 'member',
+  });
+  const plan = await wangApi.call<PlanDto>('POST', `/research-groups/${group.id}/plans`, {
+    title,
+    grade: '四年级',
+    edition: 'pep',
+    volume: 'first',
+    unit: '第三单元 角的度量',
+    lessonPeriod: 1,
+    sections,
+  });
+  return { wangApi, liApi, groupName, plan };
+}
+
+async function openPlan(name: string, identifier: string, planId: string): Promise<BrowserSession> {
+  const session = await launchBrowser(name);
+  await session.page.goto(
+    `${product.baseUrl}/login?next=${encodeURIComponent(`/lesson-planning/plans/${planId}`)}`,
+  );
+  await logIn(session.page, identifier);
+  await expectText(status(session.page), '已保存');
+  return session;
 }
 
 async function logIn(page: Page, identifier: string): Promise<void> {
@@ -97,27 +134,9 @@ describe('collective lesson planning in the browser', () => {
 
   it('two teachers type Chinese into one section at once, one of them offline for a while; both end with the same merged plan', async () => {
     // ---- The group and its plan (made through the API: the demo county has none) --------------
-    const wangApi = await apiAs('wang@demo.tongke.cn');
-    const liApi = await apiAs('li@demo.tongke.cn');
-    // A retried run finds the first run's group too: name this one apart.
-    const groupName = `四年级数学城乡联合教研组${++attempt > 1 ? ` ${attempt}` : ''}`;
-    const group = await wangApi.call<ResearchGroupDetailDto>('POST', '/research-groups', {
-      name: groupName,
-      subject: 'math',
-      stage: 'primary',
-    });
-    await wangApi.call('POST', `/research-groups/${group.id}/members`, {
-      userId: liApi.user.id,
-      role: 'member',
-    });
-    const plan = await wangApi.call<PlanDto>('POST', `/research-groups/${group.id}/plans`, {
-      title: '角的度量（第1课时）',
-      grade: '四年级',
-      edition: 'pep',
-      volume: 'first',
-      unit: '第三单元 角的度量',
-      lessonPeriod: 1,
-      sections: { objectives: '认识角的大小。', process: '一、导入' },
+    const { liApi, groupName, plan } = await groupWithPlan('角的度量（第1课时）', {
+      objectives: '认识角的大小。',
+      process: '一、导入',
     });
 
     // ---- 王老师 finds the plan through the group space; 李老师 follows a link ---------------
@@ -200,6 +219,8 @@ describe('collective lesson planning in the browser', () => {
     // ---- 李老师's network drops; both go on writing in 教学过程 --------------------------------
     await li.context.setOffline(true);
     await expectText(status(lp), '离线');
+    // Offline, 李老师 no longer sees who else is in the plan.
+    await eventually(async () => !(await lp.getByTestId('presence').innerText()).includes('王老师'));
     await caretToEnd(lp, 'process');
     await lp.keyboard.press('Enter');
     await lp.keyboard.insertText('二、李老师：用折纸引出直角。');
@@ -220,6 +241,7 @@ describe('collective lesson planning in the browser', () => {
     }, 20_000);
     expect(both).toBe('一、导入（王老师：出示钟面）\n二、李老师：用折纸引出直角。');
     for (const p of [wp, lp]) await expectText(status(p), '已保存');
+    await expectText(lp.getByTestId('presence'), '王老师（数学名师）');
     await wang.shot('merged');
     await li.shot('merged');
 
@@ -235,5 +257,121 @@ describe('collective lesson planning in the browser', () => {
     expect(li.jsErrors().filter((e) => !/ERR_INTERNET_DISCONNECTED|WebSocket connection/.test(e))).toEqual(
       [],
     );
+  });
+  it('comments on a passage, replies and resolves; saves, compares, restores and publishes versions; keeps offline edits across a closed page', async () => {
+    const { wangApi, plan } = await groupWithPlan('量角（第2课时）', {
+      objectives: '会用量角器量角。',
+      key_points: '重点：量角的方法。',
+    });
+    const wang = await openPlan('planning-versions-wang', 'wang@demo.tongke.cn', plan.id);
+    open.push(wang);
+    const li = await openPlan('planning-versions-li', 'li@demo.tongke.cn', plan.id);
+    open.push(li);
+    const wp = wang.page;
+    const lp = li.page;
+    wp.on('dialog', (d) => void d.accept());
+
+    // ---- 王老师 comments on 「用量角器」; 李老师 edits those words, replies and resolves it -------
+    await editorOf(wp, 'objectives').click();
+    await wp.keyboard.press('Home');
+    await wp.keyboard.press('ArrowRight');
+    for (let i = 0; i < 4; i++) await wp.keyboard.press('Shift+ArrowRight');
+    const comments = wp.getByTestId('comments');
+    await comments.getByRole('button', { name: '批注选中的文字' }).click();
+    await expectText(wp.getByTestId('comment-form'), '用量角器');
+    await wp.getByLabel('批注内容').fill('写明用哪种量角器（半圆仪）。');
+    await wp.getByRole('button', { name: '添加批注' }).click();
+    await expectText(
+      comments.getByTestId('comment'),
+      '教学目标',
+      '量角器',
+      '王老师（数学名师）：写明用哪种量角器（半圆仪）。',
+    );
+
+    await lp.reload();
+    const liComment = lp.getByTestId('comments').getByTestId('comment');
+    await expectText(liComment, '量角器', '写明用哪种量角器（半圆仪）。');
+    // 李老师 edits the commented words; the comment shows what they read now.
+    await editorOf(lp, 'objectives').click();
+    await lp.keyboard.press('Home');
+    for (let i = 0; i < 2; i++) await lp.keyboard.press('ArrowRight');
+    await lp.keyboard.insertText('半圆');
+    await expectText(status(lp), '已保存');
+    await liComment.getByLabel('回复').fill('已补上。');
+    await liComment.getByRole('button', { name: '回复', exact: true }).click();
+    await expectText(liComment, '李老师（柳溪助教）：已补上。', '现在为“用半圆量角器”');
+    await liComment.getByRole('button', { name: '标为已解决' }).click();
+    await expectText(lp.getByTestId('comments'), '没有批注。');
+    await lp.getByLabel('显示已解决的批注').check();
+    await expectText(lp.getByTestId('comments').getByTestId('comment'), '李老师（柳溪助教） 已解决');
+
+    // ---- Versions: 初稿, more edits, the change summary, restore, publish -----------------------
+    await wp.getByLabel('版本名称').fill('初稿');
+    await wp.getByRole('button', { name: '保存版本' }).click();
+    await expectText(wp.getByTestId('version-notice'), '已保存版本“初稿”');
+    await caretToEnd(lp, 'key_points');
+    await lp.keyboard.insertText('难点：量角器的内外圈。');
+    await expectText(status(lp), '已保存');
+    const versions = wp.getByTestId('versions');
+    await versions.getByLabel('从', { exact: true }).selectOption({ label: '初稿' });
+    await versions.getByLabel('到', { exact: true }).selectOption({ label: '当前文档' });
+    await versions.getByRole('button', { name: '查看修改摘要' }).click();
+    await expectText(
+      wp.getByTestId('change-summary'),
+      '初稿 → 当前文档',
+      '重点难点：新增 11 字，删除 0 字',
+      '李老师（柳溪助教） +11/−0',
+    );
+    const draft = versions.getByTestId('version').filter({ hasText: '初稿' });
+    await draft.getByRole('button', { name: '查看' }).click();
+    await expectText(
+      wp.getByTestId('version-view'),
+      '版本“初稿”',
+      '会用半圆量角器量角。',
+      '重点：量角的方法。',
+    );
+    await draft.getByRole('button', { name: '恢复' }).click();
+    await expectText(wp.getByTestId('version-notice'), '已恢复为“初稿”：重点难点');
+    // Both editors show the restored text.
+    for (const p of [wp, lp])
+      await eventually(async () => (await textOf(p, 'key_points')) === '重点：量角的方法。');
+    await draft.getByRole('button', { name: '发布到资源库' }).click();
+    await expectText(wp.getByTestId('version-notice'), '版本“初稿”已提交到资源库');
+    await expectText(draft, '已发布');
+    await wang.shot('versions');
+
+    // ---- 李老师 writes offline and closes the page; his edits wait in the browser ---------------
+    const dbName = `tongke-plan:${(await apiAs('li@demo.tongke.cn')).user.id}:${plan.id}`;
+    const storedUpdates = (page: Page) =>
+      page.evaluate<number>(`new Promise((resolve, reject) => {
+        const req = indexedDB.open(${JSON.stringify(dbName)});
+        req.onerror = () => reject(req.error);
+        req.onsuccess = () => {
+          const db = req.result;
+          const count = db.transaction('updates').objectStore('updates').count();
+          count.onsuccess = () => { resolve(count.result); db.close(); };
+          count.onerror = () => reject(count.error);
+        };
+      })`);
+    await li.context.setOffline(true);
+    await expectText(status(lp), '离线');
+    const before = await storedUpdates(lp);
+    await caretToEnd(lp, 'homework');
+    await lp.keyboard.insertText('课后量一量家里的三个角。');
+    await expectText(status(lp), '离线：有未同步的修改');
+    await eventually(async () => (await storedUpdates(lp)) > before);
+    await lp.close();
+    await li.context.setOffline(false);
+    const again = await li.context.newPage();
+    await again.goto(`${product.baseUrl}/lesson-planning/plans/${plan.id}`);
+    await eventually(async () => (await textOf(again, 'homework')) === '课后量一量家里的三个角。');
+    await expectText(status(again), '已保存');
+    await eventually(async () => (await textOf(wp, 'homework')) === '课后量一量家里的三个角。');
+    const content = await wangApi.call<{ sections: { code: string; text: string }[] }>(
+      'GET',
+      `/plans/${plan.id}/content`,
+    );
+    expect(content.sections.find((s) => s.code === 'homework')?.text).toBe('课后量一量家里的三个角。');
+    expect(wang.jsErrors()).toEqual([]);
   });
 });

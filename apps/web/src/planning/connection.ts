@@ -1,6 +1,6 @@
 import { io } from 'socket.io-client';
 import { IndexeddbPersistence } from 'y-indexeddb';
-import { Awareness } from 'y-protocols/awareness';
+import { Awareness, removeAwarenessStates } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { api } from '../api/client';
 import {
@@ -110,7 +110,12 @@ export class PlanConnection {
     });
     this.socket = socket;
     socket.on('connect', () => this.update({ online: true }));
-    socket.on('disconnect', () => this.update({ online: false }));
+    socket.on('disconnect', () => {
+      // Whoever we saw is not known to be here any more; they come back with the next join.
+      const others = [...this.awareness.getStates().keys()].filter((c) => c !== this.doc.clientID);
+      removeAwarenessStates(this.awareness, others, 'offline');
+      this.update({ online: false });
+    });
     // An expired access token is refused at the handshake: renew it for the next try.
     socket.on('connect_error', () => {
       this.renewToken = true;

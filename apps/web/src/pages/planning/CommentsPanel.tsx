@@ -164,11 +164,11 @@ function CommentItem({
   return (
     <li className={`plan-comment${c.resolved ? ' resolved' : ''}`} data-testid="comment">
       <p className="muted">
-        {t(`planning.section.${c.section}`)} ·{' '}
+        {t(`planning.section.${c.section}`)}
         {c.range === null
-          ? t('planning.anchorGone')
+          ? ` · ${t('planning.anchorGone')}`
           : c.range.text && c.range.text !== c.quote
-            ? t('planning.nowReads', { text: c.range.text })
+            ? ` · ${t('planning.nowReads', { text: c.range.text })}`
             : ''}
       </p>
       <blockquote className="plan-quote">{c.quote}</blockquote>
