@@ -4,6 +4,7 @@ import type {
   EquityPairingDetailDto,
   LoginResponse,
   PairingDto,
+  ResourceDto,
   UserDto,
 } from '@tongke/contracts';
 import { eventually, expectText, launchBrowser, type BrowserSession } from './support/browser.js';
@@ -28,9 +29,9 @@ async function api<T>(method: string, path: string, token: string | null, body?:
     method,
     headers: {
       ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(body !== undefined && !(body instanceof FormData) ? { 'content-type': 'application/json' } : {}),
     },
-    body: body !== undefined ? JSON.stringify(body) : undefined,
+    body: body instanceof FormData ? body : body !== undefined ? JSON.stringify(body) : undefined,
   });
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
@@ -60,15 +61,74 @@ const valueText = (n: number | null, unit: string): string => {
   return new Intl.NumberFormat('zh-CN', { maximumFractionDigits: unit === 'hours' ? 1 : 2 }).format(n);
 };
 
+/** A resource with one text file, published to the county (the school admin approves it). */
+async function publish(author: string, approver: string, title: string, grade: string): Promise<ResourceDto> {
+  const created = await api<ResourceDto>('POST', '/resources', author, {
+    license: 'cc-by-4.0',
+    subject: 'math',
+    stage: 'primary',
+    edition: 'bnu',
+    volume: 'first',
+    grade,
+    title,
+    resourceType: 'lesson_plan',
+  });
+  const form = new FormData();
+  form.append(
+    'file',
+    new Blob([`${title}：教学目标、教学过程、课堂练习。`], { type: 'text/plain' }),
+    '教学设计.txt',
+  );
+  await api('POST', `/resources/${created.id}/files`, author, form);
+  await api('POST', `/resources/${created.id}/submit`, author, { visibility: 'district' });
+  await api('POST', `/resources/${created.id}/approve`, approver);
+  return created;
+}
+
 let district: string;
 let regionId: string;
+let fractions: ResourceDto;
+const period = termOf(new Date());
 
 beforeAll(async () => {
   product = await startProduct();
   district = await login('district@demo.tongke.cn');
   regionId = (await api<UserDto>('GET', '/auth/me', district)).regionId ?? '';
   expect(regionId).not.toBe('');
+
+  // This term's activity in the primary schools of the county, made the way teachers make it:
+  // 王老师 (urban 实验小学) publishes two lesson plans, 李老师 (rural 柳溪村小学) one, and 李老师
+  // opens and downloads one of 王老师's. Uploads per teacher and quality-resource use then differ
+  // between schools, so their coefficients of variation and the urban–rural gap have values.
+  const wang = await login('wang@demo.tongke.cn');
+  const li = await login('li@demo.tongke.cn');
+  const shiyan = await login('admin.shiyan@demo.tongke.cn');
+  const liuxi = await login('admin.liuxi@demo.tongke.cn');
+  fractions = await publish(wang, shiyan, '分数的初步认识 教学设计', '三年级');
+  await publish(wang, shiyan, '两位数乘两位数 教学设计', '三年级');
+  await publish(li, liuxi, '复式班 认识图形 教学设计', '一年级');
+  await api('GET', `/resources/${fractions.id}`, li);
+  const download = await fetch(`${product.baseUrl}/api/resources/${fractions.id}/download`, {
+    headers: { authorization: `Bearer ${li}` },
+  });
+  expect(download.status).toBe(200);
+  await download.arrayBuffer();
+
+  // Usage is recorded in batches after the requests; wait until the API counts it.
+  await eventually(async () => {
+    const o = await overview();
+    const uploads = o.indicators.find((i) => i.key === 'uploads_per_teacher');
+    const quality = o.indicators.find((i) => i.key === 'quality_resources_per_teacher');
+    return uploads?.weightedCv != null && quality?.ruralMean != null && quality.ruralMean > 0;
+  }, 60_000);
 }, 300_000);
+
+const overview = (): Promise<EquityDistrictOverviewDto> =>
+  api<EquityDistrictOverviewDto>(
+    'GET',
+    `/equity/districts/${regionId}/overview?period=${period}&stage=primary`,
+    district,
+  );
 
 afterAll(async () => {
   await product?.close();
@@ -90,22 +150,16 @@ describe('equity dashboard in the browser', () => {
   it('the district admin reads the API’s figures on the dashboard and opens a pairing report', async () => {
     session = await launchBrowser('equity');
     const { page, shot } = session;
-    const period = termOf(new Date());
-
     await page.goto(product.baseUrl + '/equity');
     await logIn(page, 'district@demo.tongke.cn');
     await expectText(page.getByRole('heading', { level: 1 }), '均衡监测');
     const dashboard = page.getByTestId('equity-dashboard');
-    await expectText(dashboard, '2026', '学期');
+    await expectText(dashboard, '学年', '学期');
     expect(await dashboard.getAttribute('data-region-id')).toBe(regionId);
     await expectText(page.getByTestId('equity-thresholds'), '小学', '优质均衡 ≤ 0.5', '基本均衡 ≤ 0.65');
 
-    const overview = await api<EquityDistrictOverviewDto>(
-      'GET',
-      `/equity/districts/${regionId}/overview?period=${period}&stage=primary`,
-      district,
-    );
-    expect(overview.period.key).toBe(period);
+    const o = await overview();
+    expect(o.period.key).toBe(period);
 
     // 1. The coefficient-of-variation chart, shown as its table: every indicator's CV as the API has it.
     const cvFigure = page.getByTestId('equity-cv');
@@ -113,29 +167,46 @@ describe('equity dashboard in the browser', () => {
     const cvTable = cvFigure.getByTestId('chart-table');
     await expectText(cvTable, '人均使用优质资源数', '开课率', '到课率', '人均上传资源数');
     await shot('01-cv-table');
-    for (const indicator of overview.indicators) {
+    for (const indicator of o.indicators) {
       const row = cvTable.locator(`[data-testid="cv-row"][data-indicator="${indicator.key}"]`);
       expect((await row.getByTestId('cv-value').innerText()).trim()).toBe(cvText(indicator.weightedCv));
       expect(await row.getByTestId('equity-status').getAttribute('data-status')).toBe(indicator.status);
     }
 
-    // 2. A school's figure in an indicator's distribution table equals the API's value for that school.
-    const withValue = overview.indicators.flatMap((i) =>
-      i.schools.filter((s) => s.value !== null).map((s) => ({ indicator: i, school: s })),
+    // The uploads indicator has a coefficient now (王老师 and 李老师 uploaded), and its status badge.
+    const uploads = o.indicators.find((i) => i.key === 'uploads_per_teacher')!;
+    expect(uploads.weightedCv).not.toBeNull();
+    await expectText(
+      cvTable.locator('[data-testid="cv-row"][data-indicator="uploads_per_teacher"]'),
+      '人均上传资源数',
+      cvText(uploads.weightedCv),
     );
-    expect(withValue.length).toBeGreaterThan(0);
-    const { indicator, school } = withValue[0];
-    const schoolsFigure = page.getByTestId(`schools-${indicator.key}`);
+
+    // 2. 柳溪村小学's uploads per teacher in that indicator's distribution table equals the API's value.
+    const liuxi = uploads.schools.find((s) => s.name === '柳溪村小学')!;
+    expect(liuxi.value).toBeGreaterThan(0);
+    const schoolsFigure = page.getByTestId('schools-uploads_per_teacher');
     await schoolsFigure.getByRole('button', { name: '以表格查看' }).click();
-    const schoolRow = schoolsFigure.locator(
-      `[data-testid="school-row"][data-school-id="${school.schoolId}"]`,
-    );
-    await expectText(schoolRow, school.name);
+    const schoolRow = schoolsFigure.locator(`[data-testid="school-row"][data-school-id="${liuxi.schoolId}"]`);
+    await expectText(schoolRow, '柳溪村小学', '乡村');
     expect((await schoolRow.getByTestId('school-value').innerText()).trim()).toBe(
-      valueText(school.value, indicator.unit),
+      valueText(liuxi.value, uploads.unit),
     );
     await schoolRow.scrollIntoViewIfNeeded();
     await shot('02-school-value');
+
+    // The urban–rural gap of quality-resource use, as the API has it.
+    const quality = o.indicators.find((i) => i.key === 'quality_resources_per_teacher')!;
+    const gapFigure = page.getByTestId('equity-gap');
+    await gapFigure.getByRole('button', { name: '以表格查看' }).click();
+    expect(
+      (
+        await gapFigure
+          .locator('[data-testid="gap-row"][data-indicator="quality_resources_per_teacher"]')
+          .getByTestId('gap-value')
+          .innerText()
+      ).trim(),
+    ).toBe(quality.gap === null ? '—' : quality.gap.toFixed(2));
 
     // 3. The pairing report, opened from the pairings page.
     const pairings = await api<PairingDto[]>('GET', '/pairings', district);
@@ -157,6 +228,10 @@ describe('equity dashboard in the browser', () => {
       expect((await figure('scheduled')).trim()).toBe(String(report.lessons.scheduled)),
     );
     expect((await figure('held')).trim()).toBe(String(report.lessons.held));
+    // 李老师 of the rural side used 王老师's lesson plan: it is listed with its use.
+    expect(report.materialsUsed.map((m) => m.resourceId)).toContain(fractions.id);
+    await expectText(page.getByTestId('pairing-materials'), '分数的初步认识 教学设计');
+    expect((await figure('materials')).trim()).toBe(`${report.distinctMaterialsUsedByRuralSide} 份`);
     await shot('03-pairing-report');
 
     expect(session.jsErrors()).toEqual([]);

@@ -150,6 +150,7 @@ function Overview({ data }: { data: EquityDistrictOverviewDto }) {
                 data={data.indicators.map((i) => ({ key: i.key, label: name(i), value: i.weightedCv }))}
                 refLines={thresholds}
                 format={f.cv}
+                tickFormat={f.tick}
                 noValue={dash}
               />
             }
@@ -198,6 +199,7 @@ function Overview({ data }: { data: EquityDistrictOverviewDto }) {
                   .map((i) => ({ key: i.key, label: name(i), value: i.gap, locale: 'rural' as const }))}
                 refLines={[{ value: 1, kind: 'target', label: t('equity.noGapLine') }]}
                 format={f.gap}
+                tickFormat={f.tick}
                 noValue={dash}
               />
             }
@@ -257,6 +259,7 @@ function Overview({ data }: { data: EquityDistrictOverviewDto }) {
               }))}
               refLines={thresholds}
               format={f.cv}
+              tickFormat={f.tick}
             />
           }
           table={

@@ -59,6 +59,7 @@ export function MyActivity() {
                     values: data.months.map((m) => m.counts[k]),
                   }))}
                   format={f.int}
+                  counts
                 />
               }
               table={

@@ -126,6 +126,7 @@ function PairingBody({ data, f }: { data: EquityPairingDetailDto; f: Formats }) 
                   { key: 'hours', label: t('equity.pairing.hours'), values: data.trend.map((m) => m.hours) },
                 ]}
                 format={f.hours}
+                tickFormat={f.tick}
               />
             }
             table={

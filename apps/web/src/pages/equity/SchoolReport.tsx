@@ -65,7 +65,13 @@ function SchoolBody({ data, f }: { data: EquitySchoolDetailDto; f: Formats }) {
   const { t, i18n } = useTranslation();
   const lng = i18n.language;
   const dash = t('equity.noValue');
-  const withValue = data.indicators.filter((i) => i.value !== null);
+  // Hours delivered are measured for urban schools, hours received and attendance for the others.
+  const locale = data.school.locale;
+  const applicable = data.indicators.filter((i) => {
+    const to = EQUITY_INDICATOR_META[i.key].appliesTo;
+    return to === 'all' || (to === 'urban') === (locale === 'urban');
+  });
+  const withValue = applicable.filter((i) => i.value !== null);
   const months = data.trend.map((m) => m.month);
   const groups = (['per_teacher', 'hours', 'ratio'] as const)
     .map((unit) => ({
@@ -79,7 +85,7 @@ function SchoolBody({ data, f }: { data: EquitySchoolDetailDto; f: Formats }) {
       <section className="equity-section" aria-labelledby="school-indicators">
         <h2 id="school-indicators">{t('equity.schoolDetail.indicators')}</h2>
         <ul className="equity-cards">
-          {data.indicators.map((i) => (
+          {applicable.map((i) => (
             <li
               key={i.key}
               className="equity-card equity-card-none"
@@ -186,6 +192,7 @@ function TrendGroup({
             values: months.map((_, mi) => valueOf(mi, k)),
           }))}
           format={fmt}
+          tickFormat={f.tick}
         />
       }
       table={

@@ -142,6 +142,7 @@ export function BarChart({
   data,
   refLines = [],
   format,
+  tickFormat = format,
   noValue,
 }: {
   /** What the chart shows, for screen readers (the table carries the numbers). */
@@ -149,6 +150,8 @@ export function BarChart({
   data: BarDatum[];
   refLines?: RefLine[];
   format: (n: number) => string;
+  /** Axis labels (default: as the values). */
+  tickFormat?: (n: number) => string;
   /** Text shown where a school has no value. */
   noValue: string;
 }) {
@@ -176,7 +179,7 @@ export function BarChart({
           <g key={v} className="chart-grid">
             <line x1={x(v)} x2={x(v)} y1={top - 4} y2={H - 6} />
             <text x={x(v)} y={top - 8} textAnchor="middle">
-              {format(v)}
+              {tickFormat(v)}
             </text>
           </g>
         ))}
@@ -261,12 +264,18 @@ export function LineChart({
   series,
   refLines = [],
   format,
+  tickFormat = format,
+  counts = false,
 }: {
   label: string;
   xLabels: string[];
   series: Series[];
   refLines?: RefLine[];
   format: (n: number) => string;
+  /** Axis labels (default: as the values). */
+  tickFormat?: (n: number) => string;
+  /** Whole numbers: the axis goes to at least 5 so its steps are whole too. */
+  counts?: boolean;
 }) {
   const W = 640;
   const H = 220;
@@ -275,13 +284,14 @@ export function LineChart({
   const top = 12;
   const bottom = 28;
   const values = series.flatMap((s) => s.values).filter((v): v is number => v !== null);
-  const max = niceMax(Math.max(0, ...values, ...refLines.map((r) => r.value)));
+  const nice = niceMax(Math.max(0, ...values, ...refLines.map((r) => r.value)));
+  const max = counts ? Math.max(5, nice) : nice;
   const plotW = W - left - right;
   const plotH = H - top - bottom;
   const n = xLabels.length;
   const x = (i: number) => left + (n <= 1 ? plotW / 2 : (i / (n - 1)) * plotW);
   const y = (v: number) => top + plotH - (Math.max(0, v) / max) * plotH;
-  // Thin the x labels so they do not collide (at most ~8 on the axis).
+  // Thin the x labels so they do not collide (at most ~8 on the axis, always the latest month).
   const every = Math.max(1, Math.ceil(n / 8));
   return (
     <>
@@ -290,12 +300,12 @@ export function LineChart({
           <g key={v} className="chart-grid">
             <line x1={left} x2={W - right} y1={y(v)} y2={y(v)} />
             <text x={left - 6} y={y(v) + 4} textAnchor="end">
-              {format(v)}
+              {tickFormat(v)}
             </text>
           </g>
         ))}
         {xLabels.map((l, i) =>
-          i % every === 0 || i === n - 1 ? (
+          (n - 1 - i) % every === 0 ? (
             <text
               key={l}
               x={x(i)}

@@ -38,6 +38,8 @@ export function formats(lng: string) {
   const int = new Intl.NumberFormat(lng, { maximumFractionDigits: 0 });
   return {
     cv: (n: number): string => n.toFixed(3),
+    /** Axis ticks: no trailing zeros. */
+    tick: (n: number): string => two.format(n),
     gap: (n: number): string => n.toFixed(2),
     pct: (n: number): string => pct.format(n),
     int: (n: number): string => int.format(n),
