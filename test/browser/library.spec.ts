@@ -58,7 +58,8 @@ function makePdf(): Buffer {
 }
 
 beforeAll(async () => {
-  product = await startProduct();
+  // A 4 MB upload limit, so "too big" can be shown without moving gigabytes.
+  product = await startProduct({ UPLOAD_MAX_BYTES: String(4 * 1024 * 1024) });
   dir = mkdtempSync(join(tmpdir(), 'tongke-library-'));
   pdfPath = join(dir, FILE_NAME);
   writeFileSync(pdfPath, makePdf());
@@ -311,6 +312,42 @@ describe('the course-material library in the browser', () => {
     );
     await shot('01-rejected');
 
+    // She fixes it: a file over the limit is refused at once; one whose bytes are not a PDF is
+    // refused by the server, and the page says why.
+    await card.getByRole('link', { name: '继续编辑' }).click();
+    await expectText(
+      page.getByTestId('upload-draft'),
+      '草稿：梯形的面积 草稿课件',
+      '上次审核未通过：例题的图形标注不清楚',
+      '梯形.txt',
+    );
+    await page.getByTestId('edit-details').click();
+    await page.getByTestId('edit-form').getByLabel('标题').fill('梯形的面积 课件（修订）');
+    await page.getByTestId('edit-save').click();
+    await expectText(page.getByTestId('edit-saved'), '课程信息已保存。');
+    await expectText(page.getByTestId('upload-draft'), '草稿：梯形的面积 课件（修订）');
+    const big = join(dir, '梯形 实录.mp4');
+    writeFileSync(big, Buffer.alloc(5 * 1024 * 1024, 1));
+    await page.getByTestId('upload-file').setInputFiles(big);
+    await expectText(page.getByTestId('upload-draft'), '文件太大（5 MB），上限是 4 MB。');
+    const broken = join(dir, '梯形课件.pdf');
+    writeFileSync(broken, randomBytes(200 * 1024));
+    await page.getByTestId('upload-file').setInputFiles(broken);
+    await page.getByTestId('upload-start').click();
+    await expectText(page.getByTestId('upload-error'), '上传没有完成', '不支持这种文件类型');
+    await expectText(page.getByTestId('upload-files'), '梯形.txt');
+    expect(await page.getByTestId('upload-files').innerText()).not.toContain('梯形课件.pdf');
+    await shot('02-refused');
+    // The right file goes up, and the revision is submitted again.
+    const fixed = join(dir, '梯形 修订.txt');
+    writeFileSync(fixed, '梯形的面积 =（上底 + 下底）× 高 ÷ 2\n例题：上底 3 厘米，下底 5 厘米，高 4 厘米。');
+    await page.getByTestId('upload-file').setInputFiles(fixed);
+    await page.getByTestId('upload-start').click();
+    await expectText(page.getByTestId('upload-done'), '上传完成：梯形 修订.txt');
+    await expectText(page.getByTestId('upload-files'), '梯形.txt', '梯形 修订.txt');
+    await page.getByTestId('upload-submit').click();
+    await expectText(page.getByTestId('upload-submitted'), '已提交审核');
+
     // 3. A lesson pack: created, two resources added, put in order, and downloaded as one zip.
     await page.getByTestId('library-nav-packs').click();
     await page.getByTestId('pack-title').fill('第六单元 复习课');
@@ -335,7 +372,7 @@ describe('the course-material library in the browser', () => {
     await page.reload();
     await eventually(async () => expect(await order()).toEqual([triangle.id, exercises.id]));
     await expectText(page.getByTestId('pack-page'), '2 个资源');
-    await shot('02-pack');
+    await shot('03-pack');
 
     const [zip] = await Promise.all([
       page.waitForEvent('download'),

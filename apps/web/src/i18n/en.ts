@@ -955,6 +955,9 @@ export const en: Messages = {
       empty: 'The file is empty.',
       noFile: 'Choose a file to upload.',
       notFound: 'This draft was not found, or you may not change it.',
+      edit: 'Edit the details',
+      save: 'Save changes',
+      saved: 'Details saved.',
     },
     mine: {
       title: 'My uploads',

@@ -920,6 +920,9 @@ export const zhCN = {
       empty: '这个文件是空的。',
       noFile: '请选择要上传的文件。',
       notFound: '找不到这份草稿，或您无权修改。',
+      edit: '修改课程信息',
+      save: '保存修改',
+      saved: '课程信息已保存。',
     },
     mine: {
       title: '我的上传',

@@ -173,15 +173,39 @@ const splitTags = (s: string) =>
     .map((x) => x.trim())
     .filter(Boolean);
 
+const formOf = (r: ResourceDto): FormState => ({
+  title: r.title,
+  description: r.description,
+  stage: r.stage.code,
+  subject: r.subject.code,
+  grade: r.grade,
+  edition: r.edition.code,
+  volume: r.volume.code,
+  unit: r.unit,
+  lessonPeriod: r.lessonPeriod === null ? '' : String(r.lessonPeriod),
+  resourceType: r.resourceType.code,
+  tags: r.tags.join('，'),
+  license: r.license.code,
+  visibility: r.visibility,
+});
+
+/** New: the details and the file (creates the draft). Editing (`resource`): the details only. */
 function MetadataForm({
   maxBytes,
   onCreated,
+  resource,
+  onSaved,
+  onCancel,
 }: {
   maxBytes: number | null;
-  onCreated: (r: ResourceDto, file: File) => void;
+  onCreated?: (r: ResourceDto, file: File) => void;
+  resource?: ResourceDto;
+  onSaved?: (r: ResourceDto) => void;
+  onCancel?: () => void;
 }) {
   const { t } = useTranslation();
-  const [f, setF] = useState<FormState>(EMPTY);
+  const editing = resource !== undefined;
+  const [f, setF] = useState<FormState>(() => (resource ? formOf(resource) : EMPTY));
   const [file, setFile] = useState<File | null>(null);
   const [errs, setErrs] = useState<Record<string, string[]>>({});
   const [fileError, setFileError] = useState<string | null>(null);
@@ -218,19 +242,19 @@ function MetadataForm({
     const tags = splitTags(f.tags);
     if (tags.length > LIBRARY_LIMITS.tagsMax || tags.some((x) => x.length > LIBRARY_LIMITS.tagMax))
       problems.tags = [t('library.field.tooManyTags')];
-    const fp = fileProblem(file);
+    const fp = editing ? null : fileProblem(file);
     setErrs(problems);
     setFileError(fp);
-    if (Object.keys(problems).length || fp || !file) return;
+    if (Object.keys(problems).length || fp || (!editing && !file)) return;
     const req: CreateResourceRequest = {
       title: f.title.trim(),
-      description: f.description.trim() || undefined,
+      description: f.description.trim() || (editing ? '' : undefined),
       subject: f.subject,
       stage: f.stage,
       grade: f.grade,
       edition: f.edition,
       volume: f.volume,
-      unit: f.unit.trim() || undefined,
+      unit: f.unit.trim() || (editing ? '' : undefined),
       lessonPeriod: period,
       resourceType: f.resourceType,
       tags,
@@ -240,7 +264,13 @@ function MetadataForm({
     setBusy(true);
     setFailure(null);
     try {
-      onCreated(await api.createResource(req), file);
+      if (resource) {
+        const { visibility: _intended, ...changes } = req;
+        onSaved?.(await api.updateResource(resource.id, changes));
+        setBusy(false);
+      } else if (file) {
+        onCreated?.(await api.createResource(req), file);
+      }
     } catch (err) {
       setErrs(fieldErrors(err));
       setFailure(err);
@@ -275,12 +305,12 @@ function MetadataForm({
 
   return (
     <form
-      className="panel create-panel"
+      className={editing ? 'subform' : 'panel create-panel'}
       onSubmit={(e) => void submit(e)}
       noValidate
-      data-testid="upload-form"
+      data-testid={editing ? 'edit-form' : 'upload-form'}
     >
-      <h2>{t('library.upload.metaTitle')}</h2>
+      {!editing && <h2>{t('library.upload.metaTitle')}</h2>}
       <ErrorAlert error={failure} />
       <Field label={t('library.field.title')} errors={errs.title} required>
         {(p) => (
@@ -387,25 +417,39 @@ function MetadataForm({
           t('library.field.license'),
           LICENSE_CODES.map((c) => ({ value: c, label: facetValueLabel(t, 'license', c) })),
         )}
-        {select(
-          'visibility',
-          t('library.field.visibility'),
-          RESOURCE_VISIBILITIES.map((v) => ({ value: v, label: t(`search.visibility.${v}`) })),
-          { hint: t('library.field.visibilityHint') },
-        )}
+        {!editing &&
+          select(
+            'visibility',
+            t('library.field.visibility'),
+            RESOURCE_VISIBILITIES.map((v) => ({ value: v, label: t(`search.visibility.${v}`) })),
+            { hint: t('library.field.visibilityHint') },
+          )}
       </div>
-      <h2>{t('library.upload.fileTitle')}</h2>
-      <FileInput
-        maxBytes={maxBytes}
-        error={fileError}
-        onChange={(file) => {
-          setFile(file);
-          setFileError(file ? fileProblem(file) : null);
-        }}
-      />
-      <button type="submit" className="btn btn-primary" disabled={busy} data-testid="upload-start">
-        {busy ? t('library.upload.creating') : t('library.upload.start')}
-      </button>
+      {editing ? (
+        <div className="card-actions">
+          <button type="submit" className="btn btn-primary" disabled={busy} data-testid="edit-save">
+            {t('library.upload.save')}
+          </button>
+          <button type="button" className="btn btn-ghost" onClick={onCancel}>
+            {t('app.cancel')}
+          </button>
+        </div>
+      ) : (
+        <>
+          <h2>{t('library.upload.fileTitle')}</h2>
+          <FileInput
+            maxBytes={maxBytes}
+            error={fileError}
+            onChange={(file) => {
+              setFile(file);
+              setFileError(file ? fileProblem(file) : null);
+            }}
+          />
+          <button type="submit" className="btn btn-primary" disabled={busy} data-testid="upload-start">
+            {busy ? t('library.upload.creating') : t('library.upload.start')}
+          </button>
+        </>
+      )}
     </form>
   );
 }
@@ -421,6 +465,8 @@ function DraftUpload({ id, maxBytes, onNew }: { id: string; maxBytes: number | n
   const [submitting, setSubmitting] = useState(false);
   const [submitError, setSubmitError] = useState<unknown>(null);
   const [submitted, setSubmitted] = useState<ResourceDto | null>(null);
+  const [editing, setEditing] = useState(false);
+  const [saved, setSaved] = useState(false);
   const fileProblem = useFileProblem(maxBytes);
   const started = useRef(false);
 
@@ -473,6 +519,37 @@ function DraftUpload({ id, maxBytes, onNew }: { id: string; maxBytes: number | n
       <section className="panel" data-testid="upload-draft" data-resource-id={r.id}>
         <h2>{t('library.upload.draftTitle', { title: r.title })}</h2>
         <p className="muted">{curriculumLine(t, r)}</p>
+        {r.lastRejection && r.status === 'draft' && (
+          <p className="alert alert-error" data-testid="draft-rejection">
+            {t('library.resource.rejection', { reason: r.lastRejection })}
+          </p>
+        )}
+        {saved && <SuccessNotice testId="edit-saved">{t('library.upload.saved')}</SuccessNotice>}
+        {r.can.edit &&
+          (editing ? (
+            <MetadataForm
+              maxBytes={maxBytes}
+              resource={r}
+              onSaved={(next) => {
+                setData(next);
+                setEditing(false);
+                setSaved(true);
+              }}
+              onCancel={() => setEditing(false)}
+            />
+          ) : (
+            <button
+              type="button"
+              className="btn btn-secondary btn-small"
+              data-testid="edit-details"
+              onClick={() => {
+                setSaved(false);
+                setEditing(true);
+              }}
+            >
+              {t('library.upload.edit')}
+            </button>
+          ))}
         {r.status === 'draft' && state.phase === 'idle' && files.length === 0 && (
           <p>{t('library.upload.draftResume')}</p>
         )}
@@ -536,7 +613,7 @@ function DraftUpload({ id, maxBytes, onNew }: { id: string; maxBytes: number | n
             </div>
           </div>
         )}
-        {r.can.upload && (state.phase === 'idle' || state.phase === 'done') && (
+        {r.can.upload && (state.phase === 'idle' || state.phase === 'done' || state.phase === 'error') && (
           <div className="subform">
             <FileInput
               maxBytes={maxBytes}
