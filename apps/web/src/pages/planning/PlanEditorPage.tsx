@@ -27,16 +27,30 @@ export function PlanEditorPage() {
   return <Editor key={plan.data.id} plan={plan.data} />;
 }
 
+const NO_STATE: PlanConnectionState = {
+  sync: 'connecting',
+  online: false,
+  unsynced: false,
+  localLoaded: false,
+  error: null,
+};
+
+/** The plan's document and its connection, for as long as the page shows the plan. */
 function useConnection(planId: string) {
   const user = useUser();
-  const [conn] = useState(() => new PlanConnection(planId, { id: user.id, displayName: user.displayName }));
+  const [conn, setConn] = useState<PlanConnection | null>(null);
   useEffect(() => {
-    void conn.start();
-    return () => void conn.stop();
-  }, [conn]);
+    const c = new PlanConnection(planId, { id: user.id, displayName: user.displayName });
+    setConn(c);
+    void c.start();
+    return () => {
+      setConn(null);
+      void c.stop();
+    };
+  }, [planId, user.id, user.displayName]);
   const state = useSyncExternalStore(
-    (l) => conn.subscribe(l),
-    () => conn.state,
+    (l) => conn?.subscribe(l) ?? (() => undefined),
+    () => conn?.state ?? NO_STATE,
   );
   return { conn, state };
 }
@@ -46,6 +60,7 @@ function Editor({ plan }: { plan: PlanDto }) {
   const { conn, state } = useConnection(plan.id);
   const editors = useRef(new Map<PlanSectionCode, SectionEditor>());
   const [selection, setSelection] = useState<SelectionRef | null>(null);
+  if (!conn) return <Loading />;
   const readOnly = plan.myAccess !== 'editor' || conn.provider?.access === 'observer';
   return (
     <div className="plan-editor-page">
