@@ -15,9 +15,11 @@ jest.retryTimes(1, { logErrorsBeforeRetry: true });
 /**
  * The library's upload-to-download path as people use it: 王老师 (实验小学) uploads a PDF study
  * guide; the link drops half-way, she reloads the page, picks the same file and the upload
- * continues where it stopped; she submits it for county-wide sharing. 实验小学's administrator
- * approves it in the review queue. 李老师 of the rural 柳溪村小学 finds it, downloads the very same
- * bytes, rates and favourites it. Screenshots: test-artifacts/browser/library-*.png.
+ * continues where it stopped (she pauses and resumes it once more on the way); she submits it for
+ * county-wide sharing. 实验小学's administrator approves it in the review queue. 李老师 of the
+ * rural 柳溪村小学 finds it, downloads the very same bytes, rates and favourites it. Then the other
+ * way round: a resource sent back with a reason, revised and resubmitted, and a lesson pack put in
+ * order and downloaded as one zip. Screenshots: test-artifacts/browser/library-*.png.
  */
 
 let product: RunningProduct;
@@ -190,6 +192,12 @@ describe('the course-material library in the browser', () => {
 
     // 3. She reloads (the link is back), picks the same file, and the upload continues from where it stopped.
     await page.unroute('**/api/uploads/**', dropAfterSix);
+    // Still a slow link: each chunk takes a moment, so she can pause and resume on the way.
+    const slowLink = async (route: Route) => {
+      if (route.request().method() === 'PATCH') await new Promise((resolve) => setTimeout(resolve, 150));
+      await route.continue().catch(() => undefined);
+    };
+    await page.route('**/api/uploads/**', slowLink);
     await page.reload();
     await expectText(page.getByTestId('upload-draft'), `草稿：${TITLE}`, '重新选择同一个文件');
     await page.getByTestId('upload-file').setInputFiles(pdfPath);
@@ -197,7 +205,11 @@ describe('the course-material library in the browser', () => {
     const resumed = await expectText(page.getByTestId('upload-resumed'), '已找到之前的上传');
     const resumedAt = Number(/从 (\d+)% 继续/.exec(resumed)?.[1]);
     expect(resumedAt).toBeGreaterThan(0);
+    await page.getByRole('button', { name: '暂停' }).click();
+    await expectText(page.getByTestId('upload-paused'), '已暂停');
+    await page.getByRole('button', { name: '继续上传' }).click();
     await expectText(page.getByTestId('upload-done'), `上传完成：${FILE_NAME}`);
+    await page.unroute('**/api/uploads/**', slowLink);
     await expectText(page.getByTestId('upload-files'), FILE_NAME, '1.5 MB');
     await shot('03-resumed');
 
