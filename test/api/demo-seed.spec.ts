@@ -1,7 +1,8 @@
-import type { LessonDto, LoginResponse } from '@tongke/contracts';
+import type { LessonDto, LoginResponse, ResourceDto, SearchResponseDto } from '@tongke/contracts';
 import { DEMO_PASSWORD } from '../../apps/api/src/seed/demo-data.js';
 import { SeedService } from '../../apps/api/src/seed/seed.service.js';
 import { TestContext } from '../support/context.js';
+import { waitFor } from '../support/library.js';
 
 describe('the demo county (npm start)', () => {
   let ctx: TestContext;
@@ -54,5 +55,39 @@ describe('the demo county (npm start)', () => {
       .set('Authorization', zhou)
       .send({ role: 'co_teacher', classroomId: soon!.classrooms[0].id });
     expect(token.status).toBe(200);
+  });
+
+  it('fills the library: a rural teacher finds district materials by words inside their files, a review waits, the weekly lesson attaches the pack', async () => {
+    const li = await login('li@demo.tongke.cn');
+    // 「赵爽弦图」 is only in the file of 陈老师's 导学案 (text extracted, then indexed in the background).
+    const found = await waitFor(
+      async () =>
+        (await ctx.http.get(`/api/search?q=${encodeURIComponent('赵爽弦图')}`).set('Authorization', li))
+          .body as SearchResponseDto,
+      (body) => body.hits.length > 0,
+      60_000,
+    );
+    expect(found.hits[0].title).toBe('勾股定理 第1课时 导学案');
+    // 赵老师's school-only courseware stays in 石桥; the pending reflection is not published.
+    const all = await waitFor(
+      async () =>
+        (await ctx.http.get('/api/search?pageSize=50').set('Authorization', li)).body as SearchResponseDto,
+      (body) => body.total >= 6,
+      60_000,
+    );
+    const titles = all.hits.map((h) => h.title);
+    expect(titles).toEqual(expect.arrayContaining(['分数的初步认识 第1课时 教学设计', '《观沧海》教学设计']));
+    expect(titles).not.toContain('Unit 3 My friends 第1课时 课件');
+
+    const admin = await login('admin.liuxi@demo.tongke.cn');
+    const queue = await ctx.http.get('/api/reviews').set('Authorization', admin);
+    expect(queue.status).toBe(200);
+    expect((queue.body as ResourceDto[]).map((r) => r.title)).toContain('《食物的消化》教学反思');
+
+    const wang = await lessons(await login('wang@demo.tongke.cn'), 15);
+    const weekly = wang.find((l) => l.title === '四年级数学 · 同步课堂');
+    expect(weekly?.attachments).toEqual([
+      expect.objectContaining({ kind: 'pack', title: '分数的初步认识 · 同步课堂课前包' }),
+    ]);
   });
 });

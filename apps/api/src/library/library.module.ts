@@ -59,7 +59,15 @@ import { UploadsController } from './uploads/uploads.controller.js';
     ResourceSearchDocuments,
     PlanningPublicationListener,
   ],
-  exports: [ResourcesService, ResourceSearchDocuments, ObjectStore],
+  exports: [
+    ResourcesService,
+    ResourceSearchDocuments,
+    ObjectStore,
+    // The demo seed fills the library through the same services as the API.
+    FileIngestService,
+    ReviewService,
+    PacksService,
+  ],
 })
 export class LibraryModule implements OnModuleInit {
   private readonly logger = new Logger('LibraryModule');

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { LessonsModule } from '../lessons/lessons.module.js';
+import { LibraryModule } from '../library/library.module.js';
 import { SeedService } from './seed.service.js';
 
-@Module({ imports: [LessonsModule], providers: [SeedService], exports: [SeedService] })
+@Module({ imports: [LessonsModule, LibraryModule], providers: [SeedService], exports: [SeedService] })
 export class SeedModule {}

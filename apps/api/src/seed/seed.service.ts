@@ -1,10 +1,17 @@
+import { Readable } from 'node:stream';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { PasswordHasher } from '@tongke/auth';
+import type { LessonAttachment } from '@tongke/contracts';
 import { Classroom, Pairing, Region, School, User } from '@tongke/database';
 import { DataSource } from 'typeorm';
 import { principalOf } from '../auth/auth.service.js';
 import { LessonsService } from '../lessons/lessons.service.js';
+import { PacksService } from '../library/packs/packs.service.js';
+import { ResourcesService } from '../library/resources/resources.service.js';
+import { ReviewService } from '../library/review/review.service.js';
+import { FileIngestService } from '../library/uploads/file-ingest.service.js';
+import { DEMO_PACK, DEMO_RESOURCES } from './demo-library.js';
 import {
   DEMO_PAIRINGS,
   DEMO_PASSWORD,
@@ -29,6 +36,10 @@ export class SeedService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly hasher: PasswordHasher,
     private readonly lessons: LessonsService,
+    private readonly resources: ResourcesService,
+    private readonly ingest: FileIngestService,
+    private readonly review: ReviewService,
+    private readonly packs: PacksService,
   ) {}
 
   async seedDemo(): Promise<SeedResult> {
@@ -105,22 +116,58 @@ export class SeedService {
         );
       }
     });
-    await this.seedLessons(users);
+    const pack = await this.seedLibrary(users);
+    await this.seedLessons(users, pack);
     this.logger.log(`seeded demo county ${DEMO_REGION.name}`);
     return { created: true, logins, password: DEMO_PASSWORD };
+  }
+
+  /**
+   * The demo library, filled through the library's own services (type sniffing, storage,
+   * review, the search outbox): resources at every visibility, one waiting for its school
+   * admin's review, and a lesson pack. Returns the pack, which the weekly lesson attaches.
+   */
+  private async seedLibrary(users: Map<string, User>): Promise<LessonAttachment> {
+    const as = (key: string) => {
+      const u = users.get(key);
+      if (!u) throw new Error(`demo data inconsistent: ${key}`);
+      return principalOf(u);
+    };
+    const ids = new Map<string, string>();
+    for (const r of DEMO_RESOURCES) {
+      const author = as(r.author);
+      const created = await this.resources.create(author, r.request);
+      await this.ingest.ingest(
+        author,
+        { resourceId: created.id, versionId: null },
+        r.file.name,
+        Readable.from([Buffer.from(r.file.text, 'utf8')]),
+      );
+      await this.review.submit(author, created.id, r.visibility);
+      for (const approver of r.approvers) await this.review.approve(as(approver), created.id);
+      ids.set(r.key, created.id);
+    }
+    const pack = await this.packs.create(as(DEMO_PACK.owner), {
+      title: DEMO_PACK.title,
+      description: DEMO_PACK.description,
+      visibility: DEMO_PACK.visibility,
+      resourceIds: DEMO_PACK.resources.map((k) => ids.get(k) ?? ''),
+    });
+    return { kind: 'pack', id: pack.id, title: pack.title };
   }
 
   /**
    * Demo timetables (同步课表), scheduled through the lessons service and its rules: a weekly
    * joint lesson for the rest of the term, and one lesson starting in about a quarter of an hour.
    */
-  private async seedLessons(users: Map<string, User>): Promise<void> {
+  private async seedLessons(users: Map<string, User>, pack: LessonAttachment): Promise<void> {
     const { weekly, soon } = DEMO_TIMETABLE;
     const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
     const until = new Date(Date.now() + 8 * 3600_000 + 12 * 7 * 86_400_000).toISOString().slice(0, 10);
     const w = await this.lessonBase(users, weekly);
     await this.lessons.createSeries(w.host, {
       ...w.request,
+      attachments: [pack],
       title: weekly.title,
       rule: { ...weekly.rule, fromDate: today, untilDate: until },
     });
