@@ -2,6 +2,7 @@ import { DomainEvents } from '@tongke/common';
 import {
   PLAN_SECTIONS,
   anchorAt,
+  resolveRange,
   deleteText,
   insertText,
   sectionText,
@@ -117,6 +118,10 @@ describe('planning: comments, versions, restore, summaries, DOCX', () => {
     expect(r.replies.map((x) => x.body)).toEqual(['已补充']);
     expect(r.range?.text).toBe('一元·一次方程');
     expect(converged[0].slice(r.range?.from, r.range?.to)).toBe('一元·一次方程');
+    // The anchor itself comes back too: an editor following it in its own document finds the same words.
+    expect(r.anchor).not.toBeNull();
+    for (const c of [lead, a, b])
+      expect(resolveRange(c.doc, r.anchor?.start, r.anchor?.end)).toEqual(r.range);
 
     // Words deleted under a comment: it collapses where they were. Their whole paragraph deleted: no range, the quote stays.
     deleteText(lead.doc, 'objectives', r.range?.from ?? 0, '一元·一次方程'.length);

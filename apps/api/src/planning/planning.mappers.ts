@@ -2,6 +2,7 @@ import {
   PLAN_SECTIONS,
   countChars,
   isPlanSectionCode,
+  isRelativePositionJson,
   planTexts,
   type PlanCommentDto,
   type PlanDto,
@@ -112,6 +113,10 @@ export const toCommentDto = (
   body: c.body,
   author: toUserRef(users, c.authorId),
   range,
+  anchor:
+    isRelativePositionJson(c.anchorStart) && isRelativePositionJson(c.anchorEnd)
+      ? { start: c.anchorStart, end: c.anchorEnd }
+      : null,
   resolved: c.resolvedAt !== null,
   resolvedAt: c.resolvedAt?.toISOString() ?? null,
   resolvedBy: c.resolvedById ? toUserRef(users, c.resolvedById) : null,

@@ -203,6 +203,11 @@ export interface PlanCommentDto {
    * (from = to) when its words are deleted, and is null once their whole paragraph is gone.
    */
   range: PlanTextRangeDto | null;
+  /**
+   * The anchor itself (as made by `anchorAt`), for editors that follow it live in their own
+   * document (`resolveRange`); null for a comment stored without a valid one.
+   */
+  anchor: { start: RelativePositionJson; end: RelativePositionJson } | null;
   resolved: boolean;
   resolvedAt: string | null;
   resolvedBy: UserRefDto | null;
