@@ -1,7 +1,10 @@
+import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import type {
   EquityDistrictOverviewDto,
+  EquityMyActivityDto,
   EquityPairingDetailDto,
+  EquitySchoolDetailDto,
   LoginResponse,
   PairingDto,
   ResourceDto,
@@ -195,6 +198,19 @@ describe('equity dashboard in the browser', () => {
     await schoolRow.scrollIntoViewIfNeeded();
     await shot('02-school-value');
 
+    // The county's figures as a CSV file for the bureau's spreadsheets: the same schools and coefficients.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: '导出全县数据（CSV）' }).click(),
+    ]);
+    const csv = await readFile(await download.path(), 'utf8');
+    const lines = csv.replace(/^\uFEFF/, '').split('\r\n');
+    expect(lines[0]).toContain('人均上传资源数');
+    expect(lines.some((l) => l.startsWith('柳溪村小学,乡村,'))).toBe(true);
+    const cvLine = lines.find((l) => l.startsWith('差异系数,'))!.split(',');
+    const uploadsColumn = lines[0].split(',').indexOf('人均上传资源数');
+    expect(Number(cvLine[uploadsColumn])).toBeCloseTo(uploads.weightedCv!, 4);
+
     // The urban–rural gap of quality-resource use, as the API has it.
     const quality = o.indicators.find((i) => i.key === 'quality_resources_per_teacher')!;
     const gapFigure = page.getByTestId('equity-gap');
@@ -233,6 +249,74 @@ describe('equity dashboard in the browser', () => {
     await expectText(page.getByTestId('pairing-materials'), '分数的初步认识 教学设计');
     expect((await figure('materials')).trim()).toBe(`${report.distinctMaterialsUsedByRuralSide} 份`);
     await shot('03-pairing-report');
+
+    // The report in English.
+    await page.getByTestId('language-switch').click();
+    await expectText(page.getByRole('heading', { level: 1 }), 'Pairing report');
+    await expectText(
+      page.getByTestId('pairing-materials'),
+      'Resource',
+      'Downloads',
+      '分数的初步认识 教学设计',
+    );
+
+    expect(session.jsErrors()).toEqual([]);
+  });
+  it('each role sees its own view: the platform admin picks the county, a school admin their school, a teacher their activity', async () => {
+    session = await launchBrowser('equity-roles');
+    const { page, shot } = session;
+    const logOut = async () => {
+      await page.getByTestId('user-menu').click();
+      await page.getByTestId('logout').click();
+      await page.getByLabel('邮箱或手机号').waitFor();
+    };
+
+    // The platform admin chooses among the counties; the demo county's dashboard is the one asked for.
+    await page.goto(product.baseUrl + '/equity');
+    await logIn(page, 'platform@demo.tongke.cn');
+    const region = page.getByLabel('县（区）');
+    await region.selectOption({ label: '青山县（演示）' });
+    await eventually(
+      async () => (await page.getByTestId('equity-dashboard').getAttribute('data-region-id')) === regionId,
+    );
+    await expectText(page.getByTestId('equity-cv'), '人均上传资源数');
+    await logOut();
+
+    // 柳溪村小 校长 sees 柳溪村小学's own figures: its uploads per teacher as the API has them.
+    const liuxiAdmin = await login('admin.liuxi@demo.tongke.cn');
+    const liuxiId = (await api<UserDto>('GET', '/auth/me', liuxiAdmin)).schoolId!;
+    const school = await api<EquitySchoolDetailDto>(
+      'GET',
+      `/equity/schools/${liuxiId}?period=${period}`,
+      liuxiAdmin,
+    );
+    const uploads = school.indicators.find((i) => i.key === 'uploads_per_teacher')!;
+    await page.goto(product.baseUrl + '/equity');
+    await logIn(page, 'admin.liuxi@demo.tongke.cn');
+    await expectText(page.getByTestId('equity-school'), '柳溪村小学', '本校指标');
+    const card = page.locator('[data-testid="school-indicator"][data-indicator="uploads_per_teacher"]');
+    await expectText(card, '人均上传资源数', valueText(uploads.value, 'per_teacher'));
+    // Hours delivered are an urban school's figure: a rural school is not shown one.
+    expect(
+      await page.locator('[data-testid="school-indicator"][data-indicator="joint_hours_delivered"]').count(),
+    ).toBe(0);
+    await shot('04-school-admin');
+    await logOut();
+
+    // 李老师 sees her own activity (the demo library's uploads, this test's lesson plan and download), as the API counts it.
+    const li = await login('li@demo.tongke.cn');
+    const mine = await api<EquityMyActivityDto>('GET', `/equity/me?period=${period}`, li);
+    expect(mine.counts.uploads).toBeGreaterThanOrEqual(1);
+    expect(mine.counts.downloads).toBeGreaterThanOrEqual(1);
+    await logIn(page, 'li@demo.tongke.cn');
+    await page.getByTestId('nav-equity').click();
+    await expectText(page.getByRole('heading', { level: 1 }), '我的活动');
+    const counts = page.getByTestId('equity-counts');
+    await expectText(counts, '上传', '下载');
+    const cell = async (n: number) => (await counts.locator('td').nth(n).innerText()).trim();
+    expect(await cell(2)).toBe(String(mine.counts.downloads));
+    expect(await cell(3)).toBe(String(mine.counts.uploads));
+    await shot('05-teacher');
 
     expect(session.jsErrors()).toEqual([]);
   });

@@ -192,7 +192,7 @@ function TrendGroup({
             values: months.map((_, mi) => valueOf(mi, k)),
           }))}
           format={fmt}
-          tickFormat={f.tick}
+          tickFormat={unit === 'ratio' ? fmt : f.tick}
         />
       }
       table={
@@ -306,7 +306,7 @@ export function CountsTable({ counts }: { counts: EquityActivityCountsDto }) {
   const { t, i18n } = useTranslation();
   const f = formats(i18n.language);
   return (
-    <div className="table-wrap">
+    <div className="table-wrap equity-counts">
       <table data-testid="equity-counts">
         <thead>
           <tr>

@@ -411,7 +411,6 @@ export function ChartFigure({
           <button
             type="button"
             className="btn btn-ghost btn-small"
-            aria-pressed={showTable}
             aria-controls={`${id}-table`}
             data-testid="chart-table-toggle"
             onClick={() => setShowTable((s) => !s)}
