@@ -166,6 +166,10 @@ describe('equity dashboard in the browser', () => {
 
     // 1. The coefficient-of-variation chart, shown as its table: every indicator's CV as the API has it.
     const cvFigure = page.getByTestId('equity-cv');
+    // For screen readers the picture is labelled and its table is there even before it is shown.
+    await expectText(cvFigure, '优质均衡线 0.5', '基本均衡线 0.65');
+    expect(await cvFigure.getByRole('img', { name: /各指标的校际差异系数条形图/ }).count()).toBe(1);
+    expect(await cvFigure.getByRole('table', { name: '各指标的校际差异系数' }).count()).toBe(1);
     await cvFigure.getByRole('button', { name: '以表格查看' }).click();
     const cvTable = cvFigure.getByTestId('chart-table');
     await expectText(cvTable, '人均使用优质资源数', '开课率', '到课率', '人均上传资源数');
