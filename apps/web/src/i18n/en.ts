@@ -230,7 +230,6 @@ export const en: Messages = {
     region: 'County (district)',
     regionChoose: 'Choose a county',
     stage: 'Stage',
-    schoolOf: 'School: {{name}}',
     period: {
       label: 'Period',
       byTerm: 'Term',
@@ -315,7 +314,6 @@ export const en: Messages = {
       school: 'School',
       locale: 'Type',
       enrolment: 'Pupils',
-      teachers: 'Teachers',
       value: 'Value',
       lagging: 'Lagging',
       laggingMark: '⚠ lagging',
@@ -324,7 +322,6 @@ export const en: Messages = {
       title: 'Lagging schools',
       summary: 'For each indicator, the schools furthest below the weighted mean (up to three).',
       none: 'No school is below the mean.',
-      below: '{{pct}} below the mean',
     },
     csv: {
       overview: 'Export county data (CSV)',
@@ -349,7 +346,6 @@ export const en: Messages = {
       trendChart: 'Line chart of the school’s {{unit}} indicators by month. The numbers are in the table.',
       unitGroup: { per_teacher: 'per-teacher', hours: 'hours', ratio: 'rate' },
       activityTitle: 'Activity',
-      open: 'Details',
     },
     classroom: {
       name: 'Classroom',
@@ -399,7 +395,6 @@ export const en: Messages = {
       materialsTitle: "The urban school's materials used by rural schools",
       materialsNone: "The rural schools have not used the urban school's materials in this period.",
       material: 'Resource',
-      resourceType: 'Type',
       schools: 'Schools using it',
     },
   },

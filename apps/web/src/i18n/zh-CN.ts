@@ -222,7 +222,6 @@ export const zhCN = {
     region: '县（区）',
     regionChoose: '请选择县（区）',
     stage: '学段',
-    schoolOf: '学校：{{name}}',
     period: {
       label: '统计周期',
       byTerm: '按学期',
@@ -301,7 +300,6 @@ export const zhCN = {
       school: '学校',
       locale: '类型',
       enrolment: '在校生',
-      teachers: '教师',
       value: '数值',
       lagging: '落后',
       laggingMark: '⚠ 落后',
@@ -310,7 +308,6 @@ export const zhCN = {
       title: '落后学校',
       summary: '每项指标里低于加权平均最多的学校（最多三所）。',
       none: '没有低于平均的学校。',
-      below: '比平均低 {{pct}}',
     },
     csv: {
       overview: '导出全县数据（CSV）',
@@ -335,7 +332,6 @@ export const zhCN = {
       trendChart: '本校{{unit}}指标的月度折线图。数字见表格。',
       unitGroup: { per_teacher: '人均', hours: '时数', ratio: '比率' },
       activityTitle: '活动明细',
-      open: '查看明细',
     },
     classroom: {
       name: '教室',
@@ -383,7 +379,6 @@ export const zhCN = {
       materialsTitle: '乡村学校使用的城区学校资源',
       materialsNone: '这个周期乡村学校还没有使用城区学校的资源。',
       material: '资源',
-      resourceType: '类型',
       schools: '使用学校数',
     },
   },
