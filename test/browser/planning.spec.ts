@@ -107,6 +107,12 @@ const textOf = (page: Page, section: string): Promise<string> =>
     })
     .join('\\n')`);
 
+/** The words highlighted as commented in a section. */
+const highlightOf = (page: Page, section: string): Promise<string> =>
+  page.evaluate<string>(
+    `Array.from(document.querySelectorAll('${editorSelector(section)} [data-testid="comment-highlight"]')).map((e) => e.textContent).join('')`,
+  );
+
 /** What an input method does around the text it commits (the browser's own composition events). */
 const composition = (
   page: Page,
@@ -291,6 +297,8 @@ describe('collective lesson planning in the browser', () => {
     await lp.reload();
     const liComment = lp.getByTestId('comments').getByTestId('comment');
     await expectText(liComment, '量角器', '写明用哪种量角器（半圆仪）。');
+    await eventually(async () => (await highlightOf(wp, 'objectives')) === '用量角器');
+    await eventually(async () => (await highlightOf(lp, 'objectives')) === '用量角器');
     // 李老师 edits the commented words; the comment shows what they read now.
     await editorOf(lp, 'objectives').click();
     await lp.keyboard.press('Home');
@@ -300,8 +308,12 @@ describe('collective lesson planning in the browser', () => {
     await liComment.getByLabel('回复').fill('已补上。');
     await liComment.getByRole('button', { name: '回复', exact: true }).click();
     await expectText(liComment, '李老师（柳溪助教）：已补上。', '现在为“用半圆量角器”');
+    // The highlight grew with the words, in both editors.
+    for (const p of [wp, lp])
+      await eventually(async () => (await highlightOf(p, 'objectives')) === '用半圆量角器');
     await liComment.getByRole('button', { name: '标为已解决' }).click();
     await expectText(lp.getByTestId('comments'), '没有批注。');
+    expect(await highlightOf(lp, 'objectives')).toBe('');
     await lp.getByLabel('显示已解决的批注').check();
     await expectText(lp.getByTestId('comments').getByTestId('comment'), '李老师（柳溪助教） 已解决');
 

@@ -1,8 +1,8 @@
 import { baseKeymap, toggleMark } from 'prosemirror-commands';
 import { keymap } from 'prosemirror-keymap';
 import { Schema, type Node as PMNode } from 'prosemirror-model';
-import { EditorState, Plugin, TextSelection } from 'prosemirror-state';
-import { EditorView } from 'prosemirror-view';
+import { EditorState, Plugin, PluginKey, TextSelection } from 'prosemirror-state';
+import { Decoration, DecorationSet, EditorView } from 'prosemirror-view';
 import {
   absolutePositionToRelativePosition,
   redo,
@@ -15,6 +15,7 @@ import {
 } from 'y-prosemirror';
 import type { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import { resolveRange, type RelativePositionJson } from '../../../../libs/contracts/src/planning/index';
 
 /**
  * The ProseMirror schema of one plan section. Node names are the Yjs element names the server's
@@ -245,6 +246,89 @@ function cursorBuilder(user: PresenceUser): HTMLElement {
   return caret;
 }
 
+/** An open comment's anchor, highlighted in its section. */
+export interface CommentMark {
+  id: string;
+  start: RelativePositionJson;
+  end: RelativePositionJson;
+  title: string;
+}
+
+const commentsKey = new PluginKey<{ marks: CommentMark[]; deco: DecorationSet }>('planComments');
+
+/** The ProseMirror position of an offset of the section's plain text (the inverse of `textOffset`). */
+export function posAt(doc: PMNode, offset: number): number {
+  let off = 0;
+  let result = -1;
+  let first = true;
+  doc.forEach((block, blockPos) => {
+    if (result >= 0) return;
+    if (!first) off += 1;
+    first = false;
+    const len = block.textBetween(0, block.content.size, undefined, '').length;
+    if (offset <= off + len) {
+      let pos = blockPos + 1;
+      let left = offset - off;
+      block.forEach((child) => {
+        if (left <= 0) return;
+        if (child.isText) {
+          const take = Math.min(left, child.text?.length ?? 0);
+          pos += take;
+          left -= take;
+        } else {
+          pos += child.nodeSize;
+        }
+      });
+      result = pos;
+      return;
+    }
+    off += len;
+  });
+  return result >= 0 ? result : doc.content.size;
+}
+
+/**
+ * Open comments highlighted where their anchors are now: resolved from the Yjs relative positions
+ * when the comments or remote edits arrive, mapped through local edits in between.
+ */
+function commentsPlugin(ydoc: Y.Doc) {
+  const build = (doc: PMNode, marks: CommentMark[]): DecorationSet => {
+    const decos: Decoration[] = [];
+    for (const m of marks) {
+      const r = resolveRange(ydoc, m.start, m.end);
+      if (!r || r.to <= r.from) continue;
+      const from = posAt(doc, r.from);
+      const to = posAt(doc, r.to);
+      if (to > from)
+        decos.push(
+          Decoration.inline(from, to, {
+            class: 'plan-comment-mark',
+            title: m.title,
+            'data-testid': 'comment-highlight',
+          }),
+        );
+    }
+    return DecorationSet.create(doc, decos);
+  };
+  return new Plugin<{ marks: CommentMark[]; deco: DecorationSet }>({
+    key: commentsKey,
+    state: {
+      init: (_, state) => ({ marks: [], deco: DecorationSet.create(state.doc, []) }),
+      apply: (tr, prev, _old, state) => {
+        const marks = tr.getMeta(commentsKey) as CommentMark[] | undefined;
+        const remote = (tr.getMeta(ySyncPluginKey) as { isChangeOrigin?: boolean } | undefined)
+          ?.isChangeOrigin;
+        if (marks) return { marks, deco: build(state.doc, marks) };
+        if (remote) return { marks: prev.marks, deco: build(state.doc, prev.marks) };
+        return { marks: prev.marks, deco: prev.deco.map(tr.mapping, tr.doc) };
+      },
+    },
+    props: {
+      decorations: (state) => commentsKey.getState(state)?.deco,
+    },
+  });
+}
+
 export interface SectionEditorOptions {
   fragment: Y.XmlFragment;
   awareness: Awareness;
@@ -305,6 +389,7 @@ export function createSectionEditor(mount: HTMLElement, opts: SectionEditorOptio
         }),
       }) as Plugin,
       yUndoPlugin() as Plugin,
+      commentsPlugin(opts.fragment.doc as Y.Doc),
       keymap({
         'Mod-z': undo,
         'Mod-y': redo,
@@ -347,6 +432,11 @@ export function createSectionEditor(mount: HTMLElement, opts: SectionEditorOptio
     selectionText(): { from: number; to: number } {
       const { from, to } = view.state.selection;
       return { from: textOffset(view.state.doc, from), to: textOffset(view.state.doc, to) };
+    },
+    /** Highlights these open comments of the section. */
+    setComments(marks: CommentMark[]): void {
+      if (!view.isDestroyed) view.dispatch(view.state.tr.setMeta(commentsKey, marks));
+      // (a decoration-only transaction: it leaves an open IME composition alone)
     },
     destroy: () => view.destroy(),
   };

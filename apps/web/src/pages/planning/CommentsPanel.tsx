@@ -23,11 +23,14 @@ export function CommentsPanel({
   doc,
   selection,
   readOnly,
+  onComments,
 }: {
   plan: PlanDto;
   doc: Y.Doc;
   selection: SelectionRef | null;
   readOnly: boolean;
+  /** The comments as loaded (for the editors' highlights). */
+  onComments?: (comments: PlanCommentDto[]) => void;
 }) {
   const { t } = useTranslation();
   const comments = useLoad(() => planningApi.comments(plan.id), [plan.id]);
@@ -36,6 +39,10 @@ export function CommentsPanel({
   const [body, setBody] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+
+  useEffect(() => {
+    if (comments.data) onComments?.(comments.data);
+  }, [comments.data, onComments]);
 
   // Comments change when others comment or edit: refresh now and then while the page is open.
   useEffect(() => {

@@ -1,12 +1,12 @@
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { PLAN_SECTIONS, type PlanDto, type PlanSectionCode } from '@tongke/contracts';
+import { PLAN_SECTIONS, type PlanCommentDto, type PlanDto, type PlanSectionCode } from '@tongke/contracts';
 import { useUser } from '../../auth/session';
 import { ErrorAlert, Loading, useLoad } from '../../components/ui';
 import { usePageTitle } from '../../components/usePageTitle';
 import { PlanConnection, type PlanConnectionState } from '../../planning/connection';
-import { createSectionEditor } from '../../planning/editor';
+import { createSectionEditor, type CommentMark } from '../../planning/editor';
 import { planningApi } from '../../planning/api';
 import { curriculumLine } from './GroupPage';
 import { CommentsPanel, type SelectionRef } from './CommentsPanel';
@@ -60,6 +60,7 @@ function Editor({ plan }: { plan: PlanDto }) {
   const { conn, state } = useConnection(plan.id);
   const editors = useRef(new Map<PlanSectionCode, SectionEditor>());
   const [selection, setSelection] = useState<SelectionRef | null>(null);
+  const [comments, setComments] = useState<PlanCommentDto[]>([]);
   if (!conn) return <Loading />;
   const readOnly = plan.myAccess !== 'editor' || conn.provider?.access === 'observer';
   return (
@@ -89,6 +90,7 @@ function Editor({ plan }: { plan: PlanDto }) {
               code={s.code}
               conn={conn}
               readOnly={readOnly}
+              marks={marksOf(comments, s.code)}
               onMount={(ed) => {
                 if (ed) editors.current.set(s.code, ed);
                 else editors.current.delete(s.code);
@@ -98,7 +100,13 @@ function Editor({ plan }: { plan: PlanDto }) {
           ))}
         </div>
         <aside className="plan-side">
-          <CommentsPanel plan={plan} doc={conn.doc} selection={selection} readOnly={readOnly} />
+          <CommentsPanel
+            plan={plan}
+            doc={conn.doc}
+            selection={selection}
+            readOnly={readOnly}
+            onComments={setComments}
+          />
           <VersionsPanel plan={plan} readOnly={readOnly} />
         </aside>
       </div>
@@ -106,16 +114,32 @@ function Editor({ plan }: { plan: PlanDto }) {
   );
 }
 
+/** A section's open comments, as highlights for its editor. */
+function marksOf(comments: PlanCommentDto[], code: PlanSectionCode): CommentMark[] {
+  const marks: CommentMark[] = [];
+  for (const c of comments)
+    if (c.section === code && !c.resolved && c.anchor)
+      marks.push({
+        id: c.id,
+        start: c.anchor.start,
+        end: c.anchor.end,
+        title: `${c.author.displayName}：${c.body}`,
+      });
+  return marks;
+}
+
 function SectionBlock({
   code,
   conn,
   readOnly,
+  marks,
   onMount,
   onSelection,
 }: {
   code: PlanSectionCode;
   conn: PlanConnection;
   readOnly: boolean;
+  marks: CommentMark[];
   onMount: (ed: SectionEditor | null) => void;
   onSelection: (from: number, to: number) => void;
 }) {
@@ -145,6 +169,9 @@ function SectionBlock({
     };
     // The editor lives as long as the section does (label and callbacks are read through refs).
   }, [conn, code]);
+  const marksKey = marks.map((m) => `${m.id}:${m.title}`).join('|');
+  // Re-applied when the comments change (compared by content) or the editor is new.
+  useEffect(() => edRef.current?.setComments(marks), [marksKey, conn]);
   // ProseMirror asks `editable` again on its next update.
   useEffect(() => edRef.current?.view.setProps({}), [readOnly]);
   return (
