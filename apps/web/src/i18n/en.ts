@@ -1031,6 +1031,8 @@ export const en: Messages = {
       choosePack: 'Lesson pack',
       added: 'Added to "{{title}}".',
       downloadCurrent: 'Download',
+      downloadProgress: 'Downloading {{percent}}%',
+      downloadResuming: 'Connection lost; continuing from {{percent}}%…',
     },
     packs: {
       title: 'Lesson packs',

@@ -996,6 +996,8 @@ export const zhCN = {
       choosePack: '选择课程包',
       added: '已加入《{{title}}》。',
       downloadCurrent: '下载',
+      downloadProgress: '正在下载 {{percent}}%',
+      downloadResuming: '网络中断，正在续传（已下载 {{percent}}%）…',
     },
     packs: {
       title: '课程包',

@@ -12,7 +12,8 @@ import { api } from '../../api/client';
 import { useUser } from '../../auth/session';
 import { ErrorAlert, Field, Loading, SuccessNotice, useLoad } from '../../components/ui';
 import { errorMessage, formatDate, formatNumber } from '../../format';
-import { formatBytes, ResourceStatusBadge } from './library-ui';
+import { formatBytes, ResourceStatusBadge, saveBlob } from './library-ui';
+import { downloadResumably, type DownloadProgress } from './resumable-download';
 import { ReviewActions } from './ReviewActions';
 
 /** Status, review state, rejection reason, credit, and the counts. */
@@ -180,29 +181,22 @@ function DownloadCurrent({
   onDownloaded: (r: ResourceDto) => void;
 }) {
   const { t } = useTranslation();
-  const [busy, setBusy] = useState(false);
+  const [progress, setProgress] = useState<DownloadProgress | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const file = r.currentVersion?.files[0];
   if (!file) return null;
+  const percent = progress?.total ? Math.floor((progress.received / progress.total) * 100) : 0;
   const download = async () => {
-    setBusy(true);
+    setProgress({ received: 0, total: null, resuming: false });
     setProblem(null);
     try {
-      const blob = await api.fetchBlob(`/api/resources/${r.id}/download`);
-      const url = URL.createObjectURL(blob);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = file.name;
-      document.body.append(a);
-      a.click();
-      a.remove();
-      window.setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      saveBlob(await downloadResumably(`/api/resources/${r.id}/download`, setProgress), file.name);
       // Counted by the server; shown at once without fetching the resource again (that would count a view).
       onDownloaded({ ...r, counts: { ...r.counts, downloads: r.counts.downloads + 1 } });
     } catch (e) {
       setProblem(errorMessage(t, e));
     } finally {
-      setBusy(false);
+      setProgress(null);
     }
   };
   return (
@@ -211,11 +205,18 @@ function DownloadCurrent({
         type="button"
         className="btn btn-primary btn-small"
         data-testid="download-current"
-        disabled={busy}
+        disabled={progress !== null}
         onClick={() => void download()}
       >
-        {busy ? t('resourcePage.downloading') : `⤓ ${t('library.resource.downloadCurrent')}`}
+        {progress
+          ? t('library.resource.downloadProgress', { percent })
+          : `⤓ ${t('library.resource.downloadCurrent')}`}
       </button>
+      {progress?.resuming && (
+        <span role="status" data-testid="download-resuming">
+          {t('library.resource.downloadResuming', { percent })}
+        </span>
+      )}
       {problem && (
         <span className="field-error" role="alert">
           {problem}
