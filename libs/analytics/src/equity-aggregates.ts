@@ -28,18 +28,22 @@ export const AGGREGATE_TABLES = [
 
 type Filter = { where: string; params: unknown[] };
 
-function statements(f: Filter): { sql: string; params: unknown[] }[] {
+function statements(f: Filter): { name: string; sql: string; params: unknown[] }[] {
   const w = f.where;
   return [
     // Quality of resources seen for the first time (later changes: refreshQuality).
     {
+      name: 'equity_resource_quality',
       sql: `INSERT INTO equity_resource_quality (resource_id, is_quality)
-        SELECT r.id, ${QUALITY_SQL} FROM resources r LEFT JOIN users au ON au.id = r.author_id
-        WHERE r.id IN (SELECT DISTINCT e.resource_id FROM usage_events e WHERE ${w} AND e.resource_id IS NOT NULL)
+        SELECT r.id, ${QUALITY_SQL}
+        FROM (SELECT DISTINCT e.resource_id FROM usage_events e WHERE ${w} AND e.resource_id IS NOT NULL) used
+        JOIN resources r ON r.id = used.resource_id LEFT JOIN users au ON au.id = r.author_id
+        ORDER BY r.id
         ON CONFLICT (resource_id) DO NOTHING`,
       params: f.params,
     },
     {
+      name: 'equity_school_months',
       sql: `INSERT INTO equity_school_months AS t (school_id, month, region_id, views, previews, downloads,
           uploads, approvals, plan_edits, sessions_attended, lessons_hosted, minutes_hosted,
           classroom_lessons, attended_minutes, lesson_minutes)
@@ -72,6 +76,7 @@ function statements(f: Filter): { sql: string; params: unknown[] }[] {
       params: f.params,
     },
     {
+      name: 'equity_pairing_months',
       sql: `INSERT INTO equity_pairing_months AS t (pairing_id, month, region_id, lessons_held, minutes_held,
           classroom_lessons, attended_minutes, lesson_minutes)
         SELECT e.pairing_id, ${MONTH}, p.region_id,
@@ -92,6 +97,7 @@ function statements(f: Filter): { sql: string; params: unknown[] }[] {
       params: f.params,
     },
     {
+      name: 'equity_classroom_months',
       sql: `INSERT INTO equity_classroom_months AS t (classroom_id, pairing_id, month, school_id, lessons,
           attended_minutes, lesson_minutes)
         SELECT e.classroom_id, e.pairing_id, ${MONTH}, c.school_id, count(*),
@@ -108,6 +114,7 @@ function statements(f: Filter): { sql: string; params: unknown[] }[] {
     // Distinct resources per school and month; a pair seen for the first time adds to the
     // school-month's quality count when the resource is quality.
     {
+      name: 'equity_school_resource_months',
       sql: `WITH up AS (
           INSERT INTO equity_school_resource_months AS t (school_id, month, resource_id, region_id, views, previews, downloads)
           SELECT e.school_id, ${MONTH}, e.resource_id, s.region_id,
@@ -146,10 +153,17 @@ export async function applyUsageBatch(m: EntityManager, ids: string[]): Promise<
  * Recomputes every aggregate from the raw events. Takes the aggregate tables exclusively, so
  * batches written meanwhile wait and are then added on top of the rebuilt numbers.
  */
-export async function rebuildAggregates(m: EntityManager): Promise<void> {
+export async function rebuildAggregates(
+  m: EntityManager,
+  onStep?: (step: string, ms: number) => void,
+): Promise<void> {
   await m.query(`LOCK TABLE ${AGGREGATE_TABLES.join(', ')} IN ACCESS EXCLUSIVE MODE`);
   await m.query(`TRUNCATE ${AGGREGATE_TABLES.join(', ')}`);
-  for (const s of statements({ where: 'TRUE', params: [] })) await m.query(s.sql, s.params);
+  for (const s of statements({ where: 'TRUE', params: [] })) {
+    const t = performance.now();
+    await m.query(s.sql, s.params);
+    onStep?.(s.name, performance.now() - t);
+  }
 }
 
 /**
@@ -188,9 +202,12 @@ export interface RebuildResult {
 }
 
 /** `npm run analytics:rebuild` and the bench: rebuild in one transaction, then count what is there. */
-export async function rebuildEquity(dataSource: DataSource): Promise<RebuildResult> {
+export async function rebuildEquity(
+  dataSource: DataSource,
+  onStep?: (step: string, ms: number) => void,
+): Promise<RebuildResult> {
   const started = performance.now();
-  await dataSource.transaction((m) => rebuildAggregates(m));
+  await dataSource.transaction((m) => rebuildAggregates(m, onStep));
   const tookMs = performance.now() - started;
   const count = async (table: string) =>
     Number((await dataSource.query<{ n: string }[]>(`SELECT count(*) AS n FROM ${table}`))[0].n);

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { UsageRecordingModule } from '@tongke/analytics';
+import { EquityDemoService } from './equity-demo.service.js';
 import { EquityController } from './equity.controller.js';
 import { EquityRepository } from './equity.repository.js';
 import { EquityService } from './equity.service.js';
@@ -8,7 +9,7 @@ import { EquityService } from './equity.service.js';
 @Module({
   imports: [UsageRecordingModule],
   controllers: [EquityController],
-  providers: [EquityService, EquityRepository],
-  exports: [EquityService],
+  providers: [EquityService, EquityRepository, EquityDemoService],
+  exports: [EquityService, EquityDemoService],
 })
 export class EquityModule {}

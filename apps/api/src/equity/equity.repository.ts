@@ -89,7 +89,13 @@ export class EquityRepository {
 
   schools(regionId: string, stage: string): Promise<SchoolRow[]> {
     return this.dataSource.query(
-      `SELECT ${SCHOOL_COLUMNS} FROM schools s WHERE s.region_id = $1 AND $2 = ANY(s.stages) ORDER BY s.name`,
+      `SELECT s.id, s.name, s.locale, s.stages, s.enrolment, s.region_id AS "regionId",
+              COALESCE(t.n, 0)::int AS teachers
+         FROM schools s
+         LEFT JOIN (SELECT u.school_id, count(*) AS n FROM users u
+                     WHERE u.region_id = $1 AND u.role = 'teacher' AND u.disabled_at IS NULL
+                     GROUP BY u.school_id) t ON t.school_id = s.id
+        WHERE s.region_id = $1 AND $2 = ANY(s.stages) ORDER BY s.name`,
       [regionId, stage],
     );
   }

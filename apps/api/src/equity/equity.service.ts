@@ -140,11 +140,15 @@ export class EquityService {
       this.repo.schools(regionId, stage),
       this.repo.buckets({ regionId }, trendFrom, period.to),
     ]);
-    const sum = (schoolId: string, months: string[]) =>
-      months.reduce(
-        (acc, m) => addBucket(acc, buckets.get(schoolId)?.get(m) ?? emptyBucket()),
-        emptyBucket(),
-      );
+    // Each school's period total once; single months are read as they are.
+    const EMPTY = emptyBucket();
+    const totals = new Map(
+      schools.map((s) => [
+        s.id,
+        period.months.reduce((acc, m) => addBucket(acc, buckets.get(s.id)?.get(m) ?? EMPTY), emptyBucket()),
+      ]),
+    );
+    const monthOfSchool = (schoolId: string, month: string) => buckets.get(schoolId)?.get(month) ?? EMPTY;
     const thresholds = thresholdsFor(stage);
     const trendMonths = monthRange(trendFrom, period.to);
     const indicators = EQUITY_INDICATORS.map((key): EquityIndicatorSummaryDto => {
@@ -153,7 +157,7 @@ export class EquityService {
         name: s.name,
         locale: s.locale,
         enrolment: s.enrolment,
-        value: indicatorValue(key, s, sum(s.id, period.months)),
+        value: indicatorValue(key, s, totals.get(s.id) ?? EMPTY),
       }));
       const stats = weightedStats(values.map((v) => ({ value: v.value, weight: v.enrolment })));
       const localeMean = (locale: string) =>
@@ -164,7 +168,10 @@ export class EquityService {
       const ruralMean = localeMean('rural');
       const trend = trendMonths.map((month) => {
         const t = weightedStats(
-          schools.map((s) => ({ value: indicatorValue(key, s, sum(s.id, [month])), weight: s.enrolment })),
+          schools.map((s) => ({
+            value: indicatorValue(key, s, monthOfSchool(s.id, month)),
+            weight: s.enrolment,
+          })),
         );
         return { month, weightedMean: t.mean, weightedCv: t.cv, status: statusOf(t.cv, t.n, thresholds) };
       });

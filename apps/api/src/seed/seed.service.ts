@@ -6,6 +6,7 @@ import type { LessonAttachment } from '@tongke/contracts';
 import { Classroom, Pairing, Region, School, User } from '@tongke/database';
 import { DataSource } from 'typeorm';
 import { principalOf } from '../auth/auth.service.js';
+import { EquityDemoService } from '../equity/equity-demo.service.js';
 import { LessonsService } from '../lessons/lessons.service.js';
 import { PacksService } from '../library/packs/packs.service.js';
 import { ResourcesService } from '../library/resources/resources.service.js';
@@ -40,6 +41,7 @@ export class SeedService {
     private readonly ingest: FileIngestService,
     private readonly review: ReviewService,
     private readonly packs: PacksService,
+    private readonly equityDemo: EquityDemoService,
   ) {}
 
   async seedDemo(): Promise<SeedResult> {
@@ -118,6 +120,9 @@ export class SeedService {
     });
     const pack = await this.seedLibrary(users);
     await this.seedLessons(users, pack);
+    // Past months of usage for the equity dashboard.
+    const region = users.get('district')?.regionId;
+    if (region) await this.equityDemo.seed(region);
     this.logger.log(`seeded demo county ${DEMO_REGION.name}`);
     return { created: true, logins, password: DEMO_PASSWORD };
   }
