@@ -350,6 +350,11 @@ describe('collective lesson planning in the browser', () => {
     await draft.getByRole('button', { name: '发布到资源库' }).click();
     await expectText(wp.getByTestId('version-notice'), '版本“初稿”已提交到资源库');
     await expectText(draft, '已发布');
+    const [docx] = await Promise.all([
+      wp.waitForEvent('download'),
+      draft.getByRole('button', { name: '下载 DOCX' }).click(),
+    ]);
+    expect(docx.suggestedFilename()).toBe('量角（第2课时）-初稿.docx');
     await wang.shot('versions');
 
     // ---- 李老师 writes offline and closes the page; his edits wait in the browser ---------------

@@ -1147,6 +1147,7 @@ export const en: Messages = {
     saveVersion: 'Save version',
     versionSaved: 'Saved version “{{name}}”.',
     view: 'View',
+    downloadDocx: 'Download DOCX',
     viewing: 'Version “{{name}}”',
     emptySection: '(empty)',
     restore: 'Restore',

@@ -1111,6 +1111,7 @@ export const zhCN = {
     saveVersion: '保存版本',
     versionSaved: '已保存版本“{{name}}”。',
     view: '查看',
+    downloadDocx: '下载 DOCX',
     viewing: '版本“{{name}}”',
     emptySection: '（空）',
     restore: '恢复',

@@ -82,6 +82,25 @@ export function VersionsPanel({ plan, readOnly }: { plan: PlanDto; readOnly: boo
               >
                 {t('planning.view')}
               </button>
+              <button
+                type="button"
+                className="btn btn-ghost btn-small"
+                disabled={busy}
+                onClick={() =>
+                  act(planningApi.exportDocx(plan.id, v.id), ({ blob, fileName }) => {
+                    const url = URL.createObjectURL(blob);
+                    const a = document.createElement('a');
+                    a.href = url;
+                    a.download = fileName;
+                    document.body.append(a);
+                    a.click();
+                    a.remove();
+                    window.setTimeout(() => URL.revokeObjectURL(url), 60_000);
+                  })
+                }
+              >
+                {t('planning.downloadDocx')}
+              </button>
               {!readOnly && (
                 <>
                   <button
