@@ -141,6 +141,8 @@ async function logIn(page: Page, identifier: string): Promise<void> {
   await page.getByLabel('邮箱或手机号').fill(identifier);
   await page.getByLabel('密码', { exact: true }).fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: '登录', exact: true }).click();
+  // Password hashing is deliberately slow, and slower on a busy machine: wait for the signed-in shell.
+  await page.getByTestId('user-menu').waitFor({ timeout: 30_000 });
 }
 
 describe('equity dashboard in the browser', () => {
@@ -227,6 +229,9 @@ describe('equity dashboard in the browser', () => {
           .innerText()
       ).trim(),
     ).toBe(quality.gap === null ? '—' : quality.gap.toFixed(2));
+
+    // The dashboard lists the county's pairings, each with its report.
+    await expectText(page.getByTestId('equity-pairings'), '青山县实验小学', '柳溪村小学');
 
     // 3. The pairing report, opened from the pairings page.
     const pairings = await api<PairingDto[]>('GET', '/pairings', district);

@@ -374,6 +374,8 @@ export const en: Messages = {
         'Line chart of my resource use, uploads and preparation by month. The numbers are in the table.',
     },
     pairing: {
+      listTitle: 'Pairing reports',
+      listEmpty: 'The county has no active or ended pairings yet.',
       title: 'Pairing report',
       link: 'Equity report',
       linkFor: 'Equity report of the pairing of {{urban}}',

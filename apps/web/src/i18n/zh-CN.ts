@@ -359,6 +359,8 @@ export const zhCN = {
       trendChart: '我每月的资源使用、上传和备课次数折线图。数字见表格。',
     },
     pairing: {
+      listTitle: '各结对的均衡报告',
+      listEmpty: '本县还没有进行中或已结束的结对。',
       title: '结对报告',
       link: '均衡报告',
       linkFor: '{{urban}} 的结对均衡报告',

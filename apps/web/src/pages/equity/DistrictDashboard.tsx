@@ -8,7 +8,9 @@ import {
   type EquitySchoolValueDto,
   type EquityStage,
 } from '@tongke/contracts';
-import { ErrorAlert, Loading, LocaleBadge, useLoad } from '../../components/ui';
+import { api } from '../../api/client';
+import { ErrorAlert, Loading, LocaleBadge, StatusBadge, useLoad } from '../../components/ui';
+import { subjectName } from '../../format';
 import { BarChart, ChartFigure, LineChart, LocaleLegend, type RefLine } from './charts';
 import { equityApi, formats, type Formats } from './equity-data';
 import { CsvButton, EquityStatusBadge, PeriodLine } from './EquityBits';
@@ -75,6 +77,7 @@ export function DistrictDashboard({
       {data && (
         <div aria-busy={loading} data-testid="equity-dashboard" data-region-id={data.region.id}>
           <Overview data={data} />
+          <PairingReports regionId={regionId} period={data.period.key} />
         </div>
       )}
     </>
@@ -452,5 +455,38 @@ function IndicatorSchools({
         </table>
       }
     />
+  );
+}
+
+/** The county's pairings, each linking to its report for the same period. */
+function PairingReports({ regionId, period }: { regionId: string; period: string }) {
+  const { t } = useTranslation();
+  const { data, error, reload } = useLoad(() => api.pairings(), []);
+  const pairings = (data ?? []).filter((p) => p.regionId === regionId && p.status !== 'proposed');
+  return (
+    <section className="equity-section" aria-labelledby="equity-pairings" data-testid="equity-pairings">
+      <h2 id="equity-pairings">{t('equity.pairing.listTitle')}</h2>
+      <ErrorAlert error={error} onRetry={reload} />
+      {data && pairings.length === 0 && <p className="empty">{t('equity.pairing.listEmpty')}</p>}
+      {pairings.length > 0 && (
+        <ul className="card-list equity-pairing-list">
+          {pairings.map((p) => (
+            <li key={p.id} className="card">
+              <Link to={`/equity/pairings/${p.id}?period=${period}`} data-testid="equity-pairing-link">
+                {p.urbanSchool.name}
+                <span aria-hidden="true"> ⇄ </span>
+                <span className="visually-hidden"> — </span>
+                {p.partnerSchools.map((s) => s.name).join(t('app.listSep'))}
+              </Link>{' '}
+              <StatusBadge status={p.status} />
+              <span className="muted">
+                {' '}
+                {p.subjects.map((c) => subjectName(t, c)).join(t('app.listSep'))}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
   );
 }
