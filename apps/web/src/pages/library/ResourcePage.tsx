@@ -7,6 +7,8 @@ import { ErrorAlert, Loading, LocaleBadge, useLoad } from '../../components/ui';
 import { usePageTitle } from '../../components/usePageTitle';
 import { errorMessage, formatDate, formatNumber } from '../../format';
 import { facetValueLabel } from './facet-labels';
+import { saveBlob } from './library-ui';
+import { downloadResumably } from './resumable-download';
 import { ResourceActions, ResourceStanding, FilePreview, RatingPanel, VersionsPanel } from './ResourceExtras';
 import './library.css';
 
@@ -147,25 +149,22 @@ export function ResourcePage() {
 /** Downloads go through the API with the session's token, so the file is fetched and then saved. */
 function FileRow({ file }: { file: ResourceFileDto }) {
   const { t, i18n } = useTranslation();
-  const [busy, setBusy] = useState(false);
+  const [percent, setPercent] = useState<number | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const busy = percent !== null;
+  // Continues where it stopped when the link drops (Range requests), instead of starting over.
   const download = async () => {
-    setBusy(true);
+    setPercent(0);
     setProblem(null);
     try {
-      const blob = await api.fetchBlob(file.downloadUrl);
-      const url = URL.createObjectURL(blob);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = file.name;
-      document.body.append(a);
-      a.click();
-      a.remove();
-      window.setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      const blob = await downloadResumably(file.downloadUrl, (p) =>
+        setPercent(p.total ? Math.floor((p.received / p.total) * 100) : 0),
+      );
+      saveBlob(blob, file.name);
     } catch (e) {
       setProblem(errorMessage(t, e));
     } finally {
-      setBusy(false);
+      setPercent(null);
     }
   };
   return (
@@ -178,7 +177,7 @@ function FileRow({ file }: { file: ResourceFileDto }) {
         onClick={() => void download()}
         disabled={busy}
       >
-        {busy ? t('resourcePage.downloading') : t('resourcePage.download')}
+        {busy ? t('library.resource.downloadProgress', { percent }) : t('resourcePage.download')}
       </button>
       {problem && (
         <span className="field-error" role="alert">
