@@ -107,6 +107,9 @@ beforeAll(async () => {
   const li = await login('li@demo.tongke.cn');
   const shiyan = await login('admin.shiyan@demo.tongke.cn');
   const liuxi = await login('admin.liuxi@demo.tongke.cn');
+  const mine = async (token: string) =>
+    (await api<EquityMyActivityDto>('GET', `/equity/me?period=${period}`, token)).counts;
+  const [wangBefore, liBefore] = [await mine(wang), await mine(li)];
   fractions = await publish(wang, shiyan, '分数的初步认识 教学设计', '三年级');
   await publish(wang, shiyan, '两位数乘两位数 教学设计', '三年级');
   await publish(li, liuxi, '复式班 认识图形 教学设计', '一年级');
@@ -117,7 +120,17 @@ beforeAll(async () => {
   expect(download.status).toBe(200);
   await download.arrayBuffer();
 
-  // Usage is recorded in batches after the requests; wait until the API counts it.
+  // Usage is recorded in batches after the requests: wait until the API counts all of it, so the
+  // page and the API below see the same figures.
+  await eventually(async () => {
+    const [w, l] = [await mine(wang), await mine(li)];
+    return (
+      w.uploads === wangBefore.uploads + 2 &&
+      l.uploads === liBefore.uploads + 1 &&
+      l.views === liBefore.views + 1 &&
+      l.downloads === liBefore.downloads + 1
+    );
+  }, 60_000);
   await eventually(async () => {
     const o = await overview();
     const uploads = o.indicators.find((i) => i.key === 'uploads_per_teacher');
