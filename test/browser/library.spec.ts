@@ -334,6 +334,11 @@ describe('the course-material library in the browser', () => {
     await logIn(page, 'wang@demo.tongke.cn');
     const card = page.locator(`[data-testid="resource-card"][data-resource-id="${rough.id}"]`);
     await expectText(card, '草稿', '未通过审核：例题的图形标注不清楚，请补上底和高。');
+    // The news is at the top until she has read it.
+    const notice = page.getByTestId('notice').filter({ hasText: '梯形的面积 草稿课件' });
+    await expectText(notice, '未通过审核', '例题的图形标注不清楚');
+    await notice.getByRole('button', { name: '知道了' }).click();
+    await eventually(async () => (await notice.count()) === 0);
     await expectText(
       page.locator(`[data-testid="resource-card"][data-resource-id="${exercises.id}"]`),
       '已发布',

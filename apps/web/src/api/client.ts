@@ -31,6 +31,7 @@ import type {
   CreateLessonPackRequest,
   FileOutlineDto,
   LessonPackDto,
+  NotificationDto,
   ResourceListQuery,
   ResourcePageDto,
   ResourceVersionDto,
@@ -432,6 +433,12 @@ export class ApiClient {
   }
   deletePack(id: string): Promise<void> {
     return this.request('DELETE', `/packs/${encodeURIComponent(id)}`);
+  }
+  notifications(unread = false): Promise<NotificationDto[]> {
+    return this.request('GET', '/notifications', { query: { unread: unread ? 'true' : undefined } });
+  }
+  markNotificationRead(id: string): Promise<NotificationDto> {
+    return this.request('POST', `/notifications/${encodeURIComponent(id)}/read`);
   }
 
   // ---- deployment -------------------------------------------------------------------------

@@ -966,6 +966,16 @@ export const en: Messages = {
       pendingAt: 'Waiting for {{stage}}',
       continue: 'Continue editing',
       updated: 'Updated {{date}}',
+      notices: 'News',
+      noticeKind: {
+        review_approved: 'Approved',
+        review_escalated: 'Passed on to the county',
+        review_rejected: 'Sent back',
+        resource_published: 'Published',
+        resource_withdrawn: 'Withdrawn',
+      },
+      open: 'Open',
+      markRead: 'Got it',
     },
     favourites: {
       title: 'Favourites',

@@ -931,6 +931,16 @@ export const zhCN = {
       pendingAt: '等待{{stage}}',
       continue: '继续编辑',
       updated: '更新于 {{date}}',
+      notices: '新消息',
+      noticeKind: {
+        review_approved: '审核通过',
+        review_escalated: '已转区县审核',
+        review_rejected: '未通过审核',
+        resource_published: '已发布',
+        resource_withdrawn: '已被撤下',
+      },
+      open: '查看',
+      markRead: '知道了',
     },
     favourites: {
       title: '我的收藏',

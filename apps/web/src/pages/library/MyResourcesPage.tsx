@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { RESOURCE_STATUSES, type ResourceDto, type ResourceStatus } from '@tongke/contracts';
@@ -54,6 +55,7 @@ export function MyResourcesPage({ scope }: { scope: 'mine' | 'favourites' }) {
           </select>
         </div>
       )}
+      {scope === 'mine' && <Notices />}
       <ErrorAlert error={error} onRetry={reload} />
       {loading && !data && <Loading />}
       {data && data.items.length === 0 && (
@@ -111,5 +113,40 @@ export function ResourceCard({ resource: r, showStatus }: { resource: ResourceDt
         </div>
       )}
     </li>
+  );
+}
+
+/** The author's unread review news (approved, sent back, withdrawn by an administrator). */
+function Notices() {
+  const { t, i18n } = useTranslation();
+  const { data, setData } = useLoad(() => api.notifications(true), []);
+  const [failure, setFailure] = useState<unknown>(null);
+  if (!data?.length) return null;
+  const read = async (id: string) => {
+    setFailure(null);
+    try {
+      await api.markNotificationRead(id);
+      setData((items) => (items ?? []).filter((n) => n.id !== id));
+    } catch (e) {
+      setFailure(e);
+    }
+  };
+  return (
+    <section className="panel" aria-labelledby="notices-title" data-testid="notices">
+      <h2 id="notices-title">{t('library.mine.notices')}</h2>
+      <ErrorAlert error={failure} />
+      <ul className="notice-list">
+        {data.map((n) => (
+          <li key={n.id} data-testid="notice">
+            <strong>{t(`library.mine.noticeKind.${n.kind}`)}</strong> {n.message}{' '}
+            <span className="muted">{formatDate(i18n.language, n.createdAt, true)}</span>{' '}
+            {n.resourceId && <Link to={`/library/resources/${n.resourceId}`}>{t('library.mine.open')}</Link>}{' '}
+            <button type="button" className="btn btn-ghost btn-small" onClick={() => void read(n.id)}>
+              {t('library.mine.markRead')}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
