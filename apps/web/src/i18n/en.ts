@@ -319,6 +319,7 @@ export const en: Messages = {
       laggingMark: '⚠ lagging',
     },
     lagging: {
+      colon: ': ',
       title: 'Lagging schools',
       summary: 'For each indicator, the schools furthest below the weighted mean (up to three).',
       none: 'No school is below the mean.',

@@ -305,6 +305,7 @@ export const zhCN = {
       laggingMark: '⚠ 落后',
     },
     lagging: {
+      colon: '：',
       title: '落后学校',
       summary: '每项指标里低于加权平均最多的学校（最多三所）。',
       none: '没有低于平均的学校。',

@@ -300,6 +300,11 @@ function Overview({ data }: { data: EquityDistrictOverviewDto }) {
       <section className="equity-section" aria-labelledby="equity-schools">
         <h2 id="equity-schools">{t('equity.schools.school')}</h2>
         <LocaleLegend locales={['urban', 'town', 'rural']} />
+        <p className="muted">
+          {t('equity.schools.laggingMark')}
+          {t('equity.lagging.colon')}
+          {t('equity.lagging.summary')}
+        </p>
         {data.indicators.map((i) => (
           <IndicatorSchools key={i.key} indicator={i} f={f} period={data.period.key} />
         ))}
