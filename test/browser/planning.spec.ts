@@ -391,4 +391,74 @@ describe('collective lesson planning in the browser', () => {
     expect(content.sections.find((s) => s.code === 'homework')?.text).toBe('课后量一量家里的三个角。');
     expect(wang.jsErrors()).toEqual([]);
   });
+  it('group space: schedules a preparation session with its agenda, records the minutes and check-in, discusses the plan', async () => {
+    const { groupName, plan } = await groupWithPlan('认识角（第1课时）', { objectives: '认识角。' });
+    const wang = await launchBrowser('planning-group-wang');
+    open.push(wang);
+    const wp = wang.page;
+    await wp.goto(product.baseUrl + '/login');
+    await logIn(wp, 'wang@demo.tongke.cn');
+    await wp.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '集体备课' }).click();
+    await wp.getByTestId('group-card').getByRole('link', { name: groupName, exact: true }).click();
+    await expectText(
+      wp.getByTestId('plan-list'),
+      '认识角（第1课时）',
+      '四年级 · 人教版 · 上册 · 第三单元 角的度量 · 第 1 课时',
+    );
+
+    const form = wp.getByTestId('session-form');
+    await form.getByLabel('研讨的教学设计').selectOption({ label: '认识角（第1课时）' });
+    await form.getByLabel('活动主题').fill('第三单元集体备课');
+    // In ten minutes (the browsers run in Shanghai time): check-in is open.
+    const soon = new Intl.DateTimeFormat('sv-SE', {
+      timeZone: 'Asia/Shanghai',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    })
+      .format(new Date(Date.now() + 10 * 60_000))
+      .replace(' ', 'T');
+    await form.getByLabel('时间').fill(soon);
+    await form.getByLabel('议程').fill('1. 说课 2. 研讨重难点 3. 分工修改');
+    await form.getByRole('button', { name: '安排备课活动' }).click();
+    const session = wp.getByTestId('session-item').filter({ hasText: '第三单元集体备课' });
+    await expectText(
+      session,
+      '60 分钟',
+      '认识角（第1课时）',
+      '议程：1. 说课 2. 研讨重难点 3. 分工修改',
+      '纪要：尚未填写',
+    );
+    await session.getByRole('button', { name: '填写纪要' }).click();
+    await session.getByLabel('纪要').fill('重难点改为“角的大小与边的长短无关”。');
+    await session.getByRole('button', { name: '保存纪要' }).click();
+    await expectText(session, '纪要：重难点改为“角的大小与边的长短无关”。');
+    await session.getByRole('button', { name: '签到' }).click();
+    await expectText(session, '已签到：王老师（数学名师）');
+
+    const thread = wp.getByTestId('discussion');
+    await thread.getByLabel('发言').fill('请大家周五前看完教学过程。');
+    await thread.getByRole('button', { name: '发表' }).click();
+    await expectText(thread.getByTestId('post'), '王老师（数学名师）', '请大家周五前看完教学过程。');
+    await wang.shot('group-space');
+
+    // 李老师 sees the session and the post in the same group space.
+    const li = await launchBrowser('planning-group-li');
+    open.push(li);
+    await li.page.goto(
+      `${product.baseUrl}/login?next=${encodeURIComponent(`/lesson-planning/plans/${plan.id}`)}`,
+    );
+    await logIn(li.page, 'li@demo.tongke.cn');
+    await li.page.getByRole('link', { name: '教研组空间' }).click();
+    await expectText(
+      li.page.getByTestId('session-list'),
+      '第三单元集体备课',
+      '重难点改为“角的大小与边的长短无关”。',
+    );
+    await expectText(li.page.getByTestId('discussion'), '请大家周五前看完教学过程。');
+    expect(wang.jsErrors()).toEqual([]);
+    expect(li.jsErrors()).toEqual([]);
+  });
 });

@@ -417,6 +417,8 @@ export function createSectionEditor(mount: HTMLElement, opts: SectionEditorOptio
     // Called with the view as `this` (also while the view is being constructed: the sync plugin
     // renders the section's content from its constructor).
     dispatchTransaction(this: EditorView, tr) {
+      // y-prosemirror may still deliver a queued cursor update just after the view is gone.
+      if (this.isDestroyed) return;
       const next = this.state.apply(tr);
       this.updateState(next);
       if (tr.selectionSet || tr.docChanged)

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import {
   EDITION_CODES,
   PLAN_LESSON_PERIOD_MAX,
+  PLANNING_SESSION_CHECKIN_MARGIN_MINUTES,
   VOLUME_CODES,
   gradesOf,
   type EditionCode,
@@ -234,6 +235,13 @@ function CreatePlanForm({
   );
 }
 
+/** Check-in is open from shortly before a session starts until shortly after it ends. */
+function checkInOpen(s: PlanningSessionDto, now = Date.now()): boolean {
+  const margin = PLANNING_SESSION_CHECKIN_MARGIN_MINUTES * 60_000;
+  const start = new Date(s.scheduledAt).getTime();
+  return now >= start - margin && now <= start + s.durationMinutes * 60_000 + margin;
+}
+
 function SessionItem({
   session: s,
   planTitle,
@@ -297,14 +305,16 @@ function SessionItem({
               <button type="button" className="btn btn-ghost btn-small" onClick={() => setEditing(true)}>
                 {t('planning.editMinutes')}
               </button>
-              <button
-                type="button"
-                className="btn btn-ghost btn-small"
-                disabled={busy}
-                onClick={() => run(planningApi.attendSession(s.id), onChanged)}
-              >
-                {t('planning.checkIn')}
-              </button>
+              {checkInOpen(s) && (
+                <button
+                  type="button"
+                  className="btn btn-ghost btn-small"
+                  disabled={busy}
+                  onClick={() => run(planningApi.attendSession(s.id), onChanged)}
+                >
+                  {t('planning.checkIn')}
+                </button>
+              )}
             </div>
           )}
         </>
