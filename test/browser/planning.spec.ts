@@ -406,6 +406,7 @@ describe('collective lesson planning in the browser', () => {
       '四年级 · 人教版 · 上册 · 第三单元 角的度量 · 第 1 课时',
     );
 
+    await wp.getByText('安排备课活动', { exact: true }).first().click();
     const form = wp.getByTestId('session-form');
     await form.getByLabel('研讨的教学设计').selectOption({ label: '认识角（第1课时）' });
     await form.getByLabel('活动主题').fill('第三单元集体备课');

@@ -170,68 +170,70 @@ function CreatePlanForm({
     );
   };
   return (
-    <form className="planning-form" onSubmit={submit} data-testid="plan-form">
-      <h3>{t('planning.createPlan')}</h3>
-      <ErrorAlert error={error} />
-      <Field label={t('planning.planTitle')} required>
-        {(p) => <input {...p} value={title} onChange={(e) => setTitle(e.target.value)} maxLength={200} />}
-      </Field>
-      <div className="form-row">
-        <Field label={t('planning.grade')}>
-          {(p) => (
-            <select {...p} value={grade} onChange={(e) => setGrade(e.target.value)}>
-              {grades.map((g) => (
-                <option key={g} value={g}>
-                  {gradeName(t, g)}
-                </option>
-              ))}
-            </select>
-          )}
+    <details className="planning-details">
+      <summary>{t('planning.createPlan')}</summary>
+      <form className="planning-form" onSubmit={submit} data-testid="plan-form">
+        <ErrorAlert error={error} />
+        <Field label={t('planning.planTitle')} required>
+          {(p) => <input {...p} value={title} onChange={(e) => setTitle(e.target.value)} maxLength={200} />}
         </Field>
-        <Field label={t('planning.edition')}>
-          {(p) => (
-            <select {...p} value={edition} onChange={(e) => setEdition(e.target.value as EditionCode)}>
-              {EDITION_CODES.map((c) => (
-                <option key={c} value={c}>
-                  {t(`search.edition.${c}`)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label={t('planning.volume')}>
-          {(p) => (
-            <select {...p} value={volume} onChange={(e) => setVolume(e.target.value as VolumeCode)}>
-              {VOLUME_CODES.map((c) => (
-                <option key={c} value={c}>
-                  {t(`search.volume.${c}`)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-      </div>
-      <div className="form-row">
-        <Field label={t('planning.unit')} required>
-          {(p) => <input {...p} value={unit} onChange={(e) => setUnit(e.target.value)} maxLength={200} />}
-        </Field>
-        <Field label={t('planning.lessonPeriod')}>
-          {(p) => (
-            <input
-              {...p}
-              type="number"
-              min={1}
-              max={PLAN_LESSON_PERIOD_MAX}
-              value={period}
-              onChange={(e) => setPeriod(Number(e.target.value))}
-            />
-          )}
-        </Field>
-      </div>
-      <button type="submit" className="btn btn-primary" disabled={busy || !title.trim() || !unit.trim()}>
-        {t('planning.createPlan')}
-      </button>
-    </form>
+        <div className="form-row">
+          <Field label={t('planning.grade')}>
+            {(p) => (
+              <select {...p} value={grade} onChange={(e) => setGrade(e.target.value)}>
+                {grades.map((g) => (
+                  <option key={g} value={g}>
+                    {gradeName(t, g)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label={t('planning.edition')}>
+            {(p) => (
+              <select {...p} value={edition} onChange={(e) => setEdition(e.target.value as EditionCode)}>
+                {EDITION_CODES.map((c) => (
+                  <option key={c} value={c}>
+                    {t(`search.edition.${c}`)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label={t('planning.volume')}>
+            {(p) => (
+              <select {...p} value={volume} onChange={(e) => setVolume(e.target.value as VolumeCode)}>
+                {VOLUME_CODES.map((c) => (
+                  <option key={c} value={c}>
+                    {t(`search.volume.${c}`)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        </div>
+        <div className="form-row">
+          <Field label={t('planning.unit')} required>
+            {(p) => <input {...p} value={unit} onChange={(e) => setUnit(e.target.value)} maxLength={200} />}
+          </Field>
+          <Field label={t('planning.lessonPeriod')}>
+            {(p) => (
+              <input
+                {...p}
+                type="number"
+                min={1}
+                max={PLAN_LESSON_PERIOD_MAX}
+                value={period}
+                onChange={(e) => setPeriod(Number(e.target.value))}
+              />
+            )}
+          </Field>
+        </div>
+        <button type="submit" className="btn btn-primary" disabled={busy || !title.trim() || !unit.trim()}>
+          {t('planning.createPlan')}
+        </button>
+      </form>
+    </details>
   );
 }
 
@@ -357,53 +359,55 @@ function CreateSessionForm({
     );
   };
   return (
-    <form className="planning-form" onSubmit={submit} data-testid="session-form">
-      <h3>{t('planning.createSession')}</h3>
-      <ErrorAlert error={error} />
-      <Field label={t('planning.sessionPlan')}>
-        {(p) => (
-          <select {...p} value={planId} onChange={(e) => setPlanId(e.target.value)}>
-            {plans.map((pl) => (
-              <option key={pl.id} value={pl.id}>
-                {pl.title}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
-      <Field label={t('planning.sessionTitle')} required>
-        {(p) => <input {...p} value={title} onChange={(e) => setTitle(e.target.value)} maxLength={200} />}
-      </Field>
-      <div className="form-row">
-        <Field label={t('planning.sessionWhen')} required>
+    <details className="planning-details">
+      <summary>{t('planning.createSession')}</summary>
+      <form className="planning-form" onSubmit={submit} data-testid="session-form">
+        <ErrorAlert error={error} />
+        <Field label={t('planning.sessionPlan')}>
           {(p) => (
-            <input {...p} type="datetime-local" value={when} onChange={(e) => setWhen(e.target.value)} />
+            <select {...p} value={planId} onChange={(e) => setPlanId(e.target.value)}>
+              {plans.map((pl) => (
+                <option key={pl.id} value={pl.id}>
+                  {pl.title}
+                </option>
+              ))}
+            </select>
           )}
         </Field>
-        <Field label={t('planning.sessionDuration')}>
-          {(p) => (
-            <input
-              {...p}
-              type="number"
-              min={10}
-              max={480}
-              value={duration}
-              onChange={(e) => setDuration(Number(e.target.value))}
-            />
-          )}
+        <Field label={t('planning.sessionTitle')} required>
+          {(p) => <input {...p} value={title} onChange={(e) => setTitle(e.target.value)} maxLength={200} />}
         </Field>
-      </div>
-      <Field label={t('planning.agenda')} required>
-        {(p) => <textarea {...p} rows={3} value={agenda} onChange={(e) => setAgenda(e.target.value)} />}
-      </Field>
-      <button
-        type="submit"
-        className="btn btn-primary"
-        disabled={busy || !title.trim() || !when || !agenda.trim()}
-      >
-        {t('planning.createSession')}
-      </button>
-    </form>
+        <div className="form-row">
+          <Field label={t('planning.sessionWhen')} required>
+            {(p) => (
+              <input {...p} type="datetime-local" value={when} onChange={(e) => setWhen(e.target.value)} />
+            )}
+          </Field>
+          <Field label={t('planning.sessionDuration')}>
+            {(p) => (
+              <input
+                {...p}
+                type="number"
+                min={10}
+                max={480}
+                value={duration}
+                onChange={(e) => setDuration(Number(e.target.value))}
+              />
+            )}
+          </Field>
+        </div>
+        <Field label={t('planning.agenda')} required>
+          {(p) => <textarea {...p} rows={3} value={agenda} onChange={(e) => setAgenda(e.target.value)} />}
+        </Field>
+        <button
+          type="submit"
+          className="btn btn-primary"
+          disabled={busy || !title.trim() || !when || !agenda.trim()}
+        >
+          {t('planning.createSession')}
+        </button>
+      </form>
+    </details>
   );
 }
 
