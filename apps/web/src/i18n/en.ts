@@ -86,6 +86,22 @@ export const en: Messages = {
     backToLogin: 'Already have an account? Log in',
   },
   errors: {
+    RESEARCH_GROUP_NOT_FOUND: 'This teaching-research group was not found.',
+    RESEARCH_GROUP_CREATE_FORBIDDEN: 'Only master teachers and the county bureau may create groups.',
+    RESEARCH_GROUP_MANAGERS_ONLY: 'Only the group’s lead or the county bureau may manage this group.',
+    PLAN_NOT_FOUND: 'This lesson plan was not found.',
+    PLAN_MEMBERS_ONLY: 'Only the group’s members and observers may open its plans.',
+    PLAN_READ_ONLY: 'Observers may read this plan but not change it.',
+    PLAN_CURRICULUM_INVALID: 'Not a valid curriculum position: check the grade, edition, volume and unit.',
+    PLANNING_SESSION_NOT_OPEN:
+      'Check-in is open from 30 minutes before the session until 30 minutes after it.',
+    PLAN_COMMENT_ANCHOR_INVALID: 'The commented text is no longer there: select it again and comment.',
+    PLAN_VERSION_ORDER: 'Pick the older version under “From” and the newer one under “To”.',
+    PLAN_PUBLISH_FORBIDDEN: 'Only the group’s lead or the county bureau may publish to the library.',
+    PLAN_VERSION_ALREADY_PUBLISHED: 'This version was already sent to the library.',
+    PLAN_UPDATE_TOO_LARGE: 'Too much changed at once: save it in smaller steps.',
+    PLAN_STORE_UNAVAILABLE:
+      'The server cannot save right now; your edits are kept on this device and sync later.',
     title: 'That did not work',
     fieldsTitle: 'Please check the marked fields',
     AUTH_BAD_CREDENTIALS: 'Wrong account or password. Please try again.',
