@@ -304,7 +304,7 @@ describe('the course-material library in the browser', () => {
     expect(session.jsErrors()).toEqual([]);
   });
 
-  it('a reviewer sends a resource back with a reason the author sees; a lesson pack is put in order and downloaded as a zip', async () => {
+  it('a reviewer sends a resource back with a reason the author sees; a lesson pack is put in order and downloaded as a zip; a new version keeps the history', async () => {
     const wang = await token('wang@demo.tongke.cn');
     const exercises = await prepared(wang, '平行四边形的面积 课堂练习', '平行四边形练习.txt', 'school');
     const triangle = await prepared(wang, '三角形的面积 课后作业', '三角形作业.txt', 'school');
@@ -416,6 +416,20 @@ describe('the course-material library in the browser', () => {
     expect(bytes.subarray(0, 2).toString('latin1')).toBe('PK');
     expect(bytes.includes(Buffer.from('平行四边形练习.txt'))).toBe(true);
     expect(bytes.includes(Buffer.from('三角形作业.txt'))).toBe(true);
+
+    // 4. A new version of the exercises keeps its file and the history shows both versions.
+    await page.goto(`${product.baseUrl}/library/resources/${exercises.id}`);
+    const versions = page.getByTestId('resource-versions');
+    await expectText(versions, '第 1 版', '当前版本');
+    await versions.getByRole('button', { name: '新建版本' }).click();
+    await versions.getByRole('button', { name: '创建新版本' }).click();
+    await expectText(versions, '请填写此项。');
+    await versions.getByLabel('版本说明').fill('补充了两道拓展题');
+    await versions.getByRole('button', { name: '创建新版本' }).click();
+    await expectText(versions, '已创建新版本', '第 2 版', '补充了两道拓展题', '第 1 版');
+    await expectText(versions.locator('li').first(), '第 2 版', '当前版本', '1 个文件');
+    await expectText(page.getByTestId('resource-files'), '平行四边形练习.txt');
+    await shot('04-versions');
 
     expect(session.jsErrors()).toEqual([]);
   });
