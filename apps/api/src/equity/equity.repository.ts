@@ -314,7 +314,8 @@ export class EquityRepository {
                 count(DISTINCT m.school_id)::int AS schools, sum(m.views)::int AS views,
                 sum(m.previews)::int AS previews, sum(m.downloads)::int AS downloads
            FROM equity_school_resource_months m JOIN resources r ON r.id = m.resource_id
-          WHERE m.school_id = ANY($1::uuid[]) AND m.month BETWEEN $2::date AND $3::date AND r.school_id = $4
+          WHERE m.school_id = ANY($1::uuid[]) AND m.month BETWEEN $2::date AND $3::date
+            AND m.resource_id IN (SELECT u.id FROM resources u WHERE u.school_id = $4) AND r.school_id = $4
           GROUP BY 1, 2, 3
           ORDER BY sum(m.views + m.previews + m.downloads) DESC, r.title LIMIT 50`,
         [...params, urbanSchoolId],

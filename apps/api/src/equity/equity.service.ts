@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { addMonths, monthOf, monthRange, parsePeriod, weightedStats } from '@tongke/analytics';
 import { Scope, type Principal } from '@tongke/auth';
 import {
@@ -31,7 +31,7 @@ import {
   type SchoolRow,
 } from './equity.repository.js';
 
-/** Quality is re-judged (ratings and visibility change) at most this often, before a dashboard answers. */
+/** Quality is re-judged (ratings and visibility change) when a dashboard is asked and the last verdict is older than this. */
 const QUALITY_REFRESH_MS = 30_000;
 const TREND_MONTHS = 12;
 
@@ -92,6 +92,7 @@ const toRef = (s: SchoolRow): EquitySchoolRefDto => ({
 
 @Injectable()
 export class EquityService {
+  private readonly logger = new Logger('EquityService');
   private qualityCheckedAt = 0;
   private qualityRefresh: Promise<void> | null = null;
 
@@ -120,8 +121,15 @@ export class EquityService {
     await this.qualityRefresh;
   }
 
+  /**
+   * The first dashboard after start waits for a full re-judging; later ones start it in the
+   * background when it is older than 30 s, so no request pays for it (figures lag ≤ ~30 s).
+   */
   private async qualityFresh(): Promise<void> {
-    if (Date.now() - this.qualityCheckedAt > QUALITY_REFRESH_MS) await this.refreshQuality();
+    if (this.qualityCheckedAt === 0) return this.refreshQuality();
+    if (Date.now() - this.qualityCheckedAt > QUALITY_REFRESH_MS && !this.qualityRefresh) {
+      this.refreshQuality().catch((err: unknown) => this.logger.error({ err }, 'quality refresh failed'));
+    }
   }
 
   async overview(
