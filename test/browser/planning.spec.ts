@@ -72,7 +72,7 @@ async function groupWithPlan(title: string, sections: Record<string, string>) {
     lessonPeriod: 1,
     sections,
   });
-  return { wangApi, liApi, groupName, plan };
+  return { wangApi, liApi, group, groupName, plan };
 }
 
 async function openPlan(name: string, identifier: string, planId: string): Promise<BrowserSession> {
@@ -391,8 +391,10 @@ describe('collective lesson planning in the browser', () => {
     expect(content.sections.find((s) => s.code === 'homework')?.text).toBe('课后量一量家里的三个角。');
     expect(wang.jsErrors()).toEqual([]);
   });
-  it('group space: schedules a preparation session with its agenda, records the minutes and check-in, discusses the plan', async () => {
-    const { groupName, plan } = await groupWithPlan('认识角（第1课时）', { objectives: '认识角。' });
+  it('group space: schedules a preparation session with its agenda, records the minutes and check-in, discusses the plan; an observer reads it and cannot edit', async () => {
+    const { wangApi, group, groupName, plan } = await groupWithPlan('认识角（第1课时）', {
+      objectives: '认识角。',
+    });
     const wang = await launchBrowser('planning-group-wang');
     open.push(wang);
     const wp = wang.page;
@@ -459,7 +461,27 @@ describe('collective lesson planning in the browser', () => {
       '重难点改为“角的大小与边的长短无关”。',
     );
     await expectText(li.page.getByTestId('discussion'), '请大家周五前看完教学过程。');
+
+    // 周老师 joins as an observer: he reads the plan but cannot change it.
+    const zhouApi = await apiAs('zhou@demo.tongke.cn');
+    await wangApi.call('POST', `/research-groups/${group.id}/members`, {
+      userId: zhouApi.user.id,
+      role: 'observer',
+    });
+    const zhou = await openPlan('planning-group-observer', 'zhou@demo.tongke.cn', plan.id);
+    open.push(zhou);
+    const zp = zhou.page;
+    await expectText(zp.getByRole('main'), '您是旁听成员：可以阅读，不能编辑。');
+    await eventually(async () => (await textOf(zp, 'objectives')) === '认识角。');
+    expect(await editorOf(zp, 'objectives').getAttribute('contenteditable')).toBe('false');
+    await editorOf(zp, 'objectives').click();
+    await zp.keyboard.insertText('旁听者的字');
+    expect(await textOf(zp, 'objectives')).toBe('认识角。');
+    expect(await zp.getByRole('button', { name: '保存版本' }).count()).toBe(0);
+    expect(await zp.getByRole('button', { name: /批注/ }).count()).toBe(0);
+    await expectText(status(zp), '已保存');
     expect(wang.jsErrors()).toEqual([]);
     expect(li.jsErrors()).toEqual([]);
+    expect(zhou.jsErrors()).toEqual([]);
   });
 });

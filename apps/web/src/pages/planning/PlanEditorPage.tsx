@@ -61,6 +61,8 @@ function Editor({ plan }: { plan: PlanDto }) {
   const editors = useRef(new Map<PlanSectionCode, SectionEditor>());
   const [selection, setSelection] = useState<SelectionRef | null>(null);
   const [comments, setComments] = useState<PlanCommentDto[]>([]);
+  // Publishing to the library is the lead's call.
+  const group = useLoad(() => planningApi.group(plan.groupId), [plan.groupId]);
   if (!conn) return <Loading />;
   const readOnly = plan.myAccess !== 'editor' || conn.provider?.access === 'observer';
   return (
@@ -107,7 +109,7 @@ function Editor({ plan }: { plan: PlanDto }) {
             readOnly={readOnly}
             onComments={setComments}
           />
-          <VersionsPanel plan={plan} readOnly={readOnly} />
+          <VersionsPanel plan={plan} readOnly={readOnly} canPublish={group.data?.myRole === 'lead'} />
         </aside>
       </div>
     </div>

@@ -9,7 +9,15 @@ const CURRENT = 'current';
 const changed = (s: PlanChangeSummaryDto) => s.sections.filter((c) => c.added > 0 || c.removed > 0);
 
 /** Named versions: save, list, view, restore, the change summary between two, publish to the library. */
-export function VersionsPanel({ plan, readOnly }: { plan: PlanDto; readOnly: boolean }) {
+export function VersionsPanel({
+  plan,
+  readOnly,
+  canPublish,
+}: {
+  plan: PlanDto;
+  readOnly: boolean;
+  canPublish: boolean;
+}) {
   const { t, i18n } = useTranslation();
   const versions = useLoad(() => planningApi.versions(plan.id), [plan.id]);
   const [name, setName] = useState('');
@@ -125,19 +133,21 @@ export function VersionsPanel({ plan, readOnly }: { plan: PlanDto; readOnly: boo
                   >
                     {t('planning.restore')}
                   </button>
-                  <button
-                    type="button"
-                    className="btn btn-ghost btn-small"
-                    disabled={busy}
-                    onClick={() =>
-                      act(planningApi.publish(plan.id, v.id), () => {
-                        setNotice(t('planning.publishedNotice', { name: v.name }));
-                        versions.reload();
-                      })
-                    }
-                  >
-                    {t('planning.publish')}
-                  </button>
+                  {canPublish && (
+                    <button
+                      type="button"
+                      className="btn btn-ghost btn-small"
+                      disabled={busy}
+                      onClick={() =>
+                        act(planningApi.publish(plan.id, v.id), () => {
+                          setNotice(t('planning.publishedNotice', { name: v.name }));
+                          versions.reload();
+                        })
+                      }
+                    >
+                      {t('planning.publish')}
+                    </button>
+                  )}
                 </>
               )}
             </div>
