@@ -1,6 +1,7 @@
 import { DomainEvents } from '@tongke/common';
 import type {
   DomainEventMap,
+  GroupMemberCandidateDto,
   PlanDto,
   PlanningSessionDto,
   PlanPostDto,
@@ -59,6 +60,22 @@ describe('planning: teaching-research groups, plans, sessions', () => {
     // Members do not invite.
     const third = await ctx.newTeacher(county.urbanAdmin, county.urban.id);
     expect((await add(third.user.id, 'member', county.ruralTeacher)).status).toBe(403);
+    // The lead picks teachers from a list of the county's teachers not yet in the group, with their
+    // school; members do not get that list.
+    const candidates = await as(county.master).get(`/api/research-groups/${group.id}/member-candidates`);
+    expect(candidates.status).toBe(200);
+    const listed = candidates.body as GroupMemberCandidateDto[];
+    expect(listed.find((c) => c.user.id === third.user.id)).toEqual({
+      user: { id: third.user.id, displayName: third.user.displayName, schoolId: county.urban.id },
+      schoolName: county.urban.name,
+    });
+    const listedIds = listed.map((c) => c.user.id);
+    for (const id of [county.master.user.id, county.ruralTeacher.user.id, county.ruralAdmin.user.id])
+      expect(listedIds).not.toContain(id);
+    expect(listedIds).not.toContain(other.ruralTeacher.user.id);
+    expect(
+      (await as(county.ruralTeacher).get(`/api/research-groups/${group.id}/member-candidates`)).status,
+    ).toBe(403);
 
     const detail = (await as(county.ruralTeacher).get(`/api/research-groups/${group.id}`))
       .body as ResearchGroupDetailDto;

@@ -7,6 +7,7 @@ import {
   CreatePlanningSessionDto,
   CreateResearchGroupDto,
   UpdateResearchGroupDto,
+  type GroupMemberCandidateDto,
   type PlanDto,
   type PlanningSessionDto,
   type ResearchGroupDetailDto,
@@ -48,6 +49,15 @@ export class ResearchGroupsController {
     @Body() dto: UpdateResearchGroupDto,
   ): Promise<ResearchGroupDetailDto> {
     return this.groups.update(me, id, dto);
+  }
+
+  /** The region's teachers the lead may add (managers only). */
+  @Get(':id/member-candidates')
+  memberCandidates(
+    @CurrentUser() me: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<GroupMemberCandidateDto[]> {
+    return this.groups.candidates(me, id);
   }
 
   @Post(':id/members')

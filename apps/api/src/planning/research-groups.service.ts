@@ -6,11 +6,12 @@ import {
   subjectTaughtAt,
   type AddGroupMemberRequest,
   type CreateResearchGroupRequest,
+  type GroupMemberCandidateDto,
   type ResearchGroupDetailDto,
   type ResearchGroupDto,
   type UpdateResearchGroupRequest,
 } from '@tongke/contracts';
-import { ResearchGroup, ResearchGroupMember, User } from '@tongke/database';
+import { ResearchGroup, ResearchGroupMember, School, User } from '@tongke/database';
 import { DataSource, In, Repository } from 'typeorm';
 import { PlanningAccess } from './planning-access.service.js';
 import { PlanningUsers } from './planning-users.js';
@@ -141,6 +142,38 @@ export class ResearchGroupsService {
       'userId',
     ]);
     return this.get(p, groupId);
+  }
+
+  /**
+   * Whom the lead (or district admin) can add: the region's active teachers not yet in the group,
+   * with their school, by school and name. Nobody else sees the list.
+   */
+  async candidates(p: Principal, groupId: string): Promise<GroupMemberCandidateDto[]> {
+    const { group } = await this.access.manager(p, groupId);
+    const taken = new Set((await this.members.find({ where: { groupId } })).map((m) => m.userId));
+    taken.add(group.leadId);
+    const rows = await this.dataSource
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .leftJoin(School, 's', 's.id = u.school_id')
+      .select('u.id', 'id')
+      .addSelect('u.display_name', 'displayName')
+      .addSelect('u.school_id', 'schoolId')
+      .addSelect('s.name', 'schoolName')
+      .where('u.region_id = :regionId', { regionId: group.regionId })
+      .andWhere("u.role = 'teacher'")
+      .andWhere('u.school_id IS NOT NULL')
+      .andWhere('u.disabled_at IS NULL')
+      .orderBy('s.name')
+      .addOrderBy('u.display_name')
+      .limit(1000)
+      .getRawMany<{ id: string; displayName: string; schoolId: string; schoolName: string | null }>();
+    return rows
+      .filter((r) => !taken.has(r.id))
+      .map((r) => ({
+        user: { id: r.id, displayName: r.displayName, schoolId: r.schoolId },
+        schoolName: r.schoolName,
+      }));
   }
 
   /** The lead or district admin removes anyone but the lead; a participant may leave. */

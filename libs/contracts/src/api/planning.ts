@@ -72,6 +72,11 @@ export interface ResearchGroupMemberDto {
   role: ResearchGroupRole;
   addedAt: string;
 }
+/** A teacher of the group's region the lead may add (not yet in the group). */
+export interface GroupMemberCandidateDto {
+  user: UserRefDto;
+  schoolName: string | null;
+}
 export interface ResearchGroupDto {
   id: string;
   regionId: string;
