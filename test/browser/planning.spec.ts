@@ -392,7 +392,7 @@ describe('collective lesson planning in the browser', () => {
     expect(wang.jsErrors()).toEqual([]);
   });
   it('group space: schedules a preparation session with its agenda, records the minutes and check-in, discusses the plan; an observer reads it and cannot edit', async () => {
-    const { wangApi, group, groupName, plan } = await groupWithPlan('认识角（第1课时）', {
+    const { groupName, plan } = await groupWithPlan('认识角（第1课时）', {
       objectives: '认识角。',
     });
     const wang = await launchBrowser('planning-group-wang');
@@ -462,12 +462,14 @@ describe('collective lesson planning in the browser', () => {
     );
     await expectText(li.page.getByTestId('discussion'), '请大家周五前看完教学过程。');
 
-    // 周老师 joins as an observer: he reads the plan but cannot change it.
-    const zhouApi = await apiAs('zhou@demo.tongke.cn');
-    await wangApi.call('POST', `/research-groups/${group.id}/members`, {
-      userId: zhouApi.user.id,
-      role: 'observer',
-    });
+    // 王老师 adds 周老师 of 红岩 as an observer: he reads the plan but cannot change it.
+    const memberForm = wp.getByTestId('member-form');
+    const zhouOption = memberForm.locator('option', { hasText: '周老师' });
+    await zhouOption.waitFor({ state: 'attached' });
+    await memberForm.getByLabel('本县教师').selectOption((await zhouOption.getAttribute('value')) ?? '');
+    await memberForm.getByLabel('身份').selectOption({ label: '旁听' });
+    await memberForm.getByRole('button', { name: '添加', exact: true }).click();
+    await expectText(wp.getByTestId('member-list'), '周老师（红岩数学） 旁听');
     const zhou = await openPlan('planning-group-observer', 'zhou@demo.tongke.cn', plan.id);
     open.push(zhou);
     const zp = zhou.page;

@@ -2,6 +2,7 @@ import type {
   AddGroupMemberRequest,
   CreatePlanCommentRequest,
   ErrorResponse,
+  GroupMemberCandidateDto,
   CreatePlanRequest,
   CreatePlanningSessionRequest,
   CreateResearchGroupRequest,
@@ -28,6 +29,8 @@ export const planningApi = {
   createGroup: (body: CreateResearchGroupRequest) =>
     api.request<ResearchGroupDto>('POST', '/research-groups', { body }),
   group: (id: string) => api.request<ResearchGroupDetailDto>('GET', `/research-groups/${enc(id)}`),
+  memberCandidates: (id: string) =>
+    api.request<GroupMemberCandidateDto[]>('GET', `/research-groups/${enc(id)}/member-candidates`),
   addMember: (id: string, body: AddGroupMemberRequest) =>
     api.request<unknown>('POST', `/research-groups/${enc(id)}/members`, { body }),
   plans: (groupId: string) => api.request<PlanDto[]>('GET', `/research-groups/${enc(groupId)}/plans`),

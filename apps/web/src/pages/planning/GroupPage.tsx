@@ -14,6 +14,7 @@ import {
   type StageCode,
   type VolumeCode,
 } from '@tongke/contracts';
+import { isDistrictAdmin, useUser } from '../../auth/session';
 import { ErrorAlert, Field, Loading, useLoad } from '../../components/ui';
 import { usePageTitle } from '../../components/usePageTitle';
 import { formatDate, gradeName, subjectName } from '../../format';
@@ -24,6 +25,7 @@ import './planning.css';
 export function GroupPage() {
   const { id = '' } = useParams();
   const { t, i18n } = useTranslation();
+  const user = useUser();
   const group = useLoad(() => planningApi.group(id), [id]);
   const plans = useLoad(() => planningApi.plans(id), [id]);
   const sessions = useLoad(() => planningApi.sessions(id), [id]);
@@ -95,6 +97,9 @@ export function GroupPage() {
               </li>
             ))}
           </ul>
+          {(g.myRole === 'lead' || isDistrictAdmin(user)) && (
+            <AddMemberForm groupId={id} onAdded={group.reload} />
+          )}
         </aside>
       </div>
     </>
@@ -132,6 +137,56 @@ function useSubmit() {
     );
   };
   return { busy, error, run };
+}
+
+/** The lead adds a teacher of the county as a member (edits) or an observer (reads). */
+function AddMemberForm({ groupId, onAdded }: { groupId: string; onAdded: () => void }) {
+  const { t } = useTranslation();
+  const candidates = useLoad(() => planningApi.memberCandidates(groupId), [groupId]);
+  const [userId, setUserId] = useState('');
+  const [role, setRole] = useState<'member' | 'observer'>('member');
+  const { busy, error, run } = useSubmit();
+  const list = candidates.data ?? [];
+  return (
+    <form
+      className="planning-form"
+      data-testid="member-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        run(planningApi.addMember(groupId, { userId, role }), () => {
+          setUserId('');
+          candidates.reload();
+          onAdded();
+        });
+      }}
+    >
+      <h3>{t('planning.addMember')}</h3>
+      <ErrorAlert error={error ?? candidates.error} />
+      <Field label={t('planning.candidate')}>
+        {(p) => (
+          <select {...p} value={userId} onChange={(e) => setUserId(e.target.value)}>
+            <option value="">{list.length ? t('planning.pickTeacher') : t('planning.noCandidates')}</option>
+            {list.map((c) => (
+              <option key={c.user.id} value={c.user.id}>
+                {c.schoolName ? `${c.user.displayName}（${c.schoolName}）` : c.user.displayName}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <Field label={t('planning.memberRole')}>
+        {(p) => (
+          <select {...p} value={role} onChange={(e) => setRole(e.target.value as 'member' | 'observer')}>
+            <option value="member">{t('planning.role.member')}</option>
+            <option value="observer">{t('planning.role.observer')}</option>
+          </select>
+        )}
+      </Field>
+      <button type="submit" className="btn btn-primary btn-small" disabled={busy || !userId}>
+        {t('planning.addMemberSubmit')}
+      </button>
+    </form>
+  );
 }
 
 function CreatePlanForm({
