@@ -338,7 +338,7 @@ const OUTLINE_KINDS = new Set(['pdf', 'docx', 'pptx', 'xlsx', 'txt', 'md']);
  * PDFs in a new window, and the extracted outline of documents.
  */
 export function FilePreview({ files }: { files: ResourceFileDto[] }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [fileId, setFileId] = useState(files[0]?.id ?? '');
   const file = files.find((f) => f.id === fileId) ?? files[0];
   const [shown, setShown] = useState<string | null>(null);
@@ -367,6 +367,7 @@ export function FilePreview({ files }: { files: ResourceFileDto[] }) {
       ) : (
         <button type="button" className="btn btn-secondary btn-small" onClick={() => setShown(file.id)}>
           {t('library.resource.showPreview')}
+          {MEDIA_KINDS[file.kind] && ` · ${formatBytes(i18n.language, file.size)}`}
         </button>
       )}
     </section>
