@@ -316,6 +316,10 @@ describe('the course-material library in the browser', () => {
     await expectText(page.getByTestId('my-rating'), 'Your rating: 5 stars');
     await expectText(page.getByTestId('favourite'), 'Remove from favourites');
     await expectText(page.getByTestId('resource-versions'), 'Version 1', 'current');
+    // She remixes it: her own draft starts with the same file, ready to adapt for her class.
+    await page.getByTestId('remix').click();
+    await expectText(page.getByTestId('upload-draft'), `Draft: ${TITLE}`, FILE_NAME);
+    expect(new URL(page.url()).searchParams.get('draft')).not.toBe(resourceId);
 
     expect(session.jsErrors()).toEqual([]);
   });
