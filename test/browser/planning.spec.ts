@@ -355,6 +355,15 @@ describe('collective lesson planning in the browser', () => {
       draft.getByRole('button', { name: '下载 DOCX' }).click(),
     ]);
     expect(docx.suggestedFilename()).toBe('量角（第2课时）-初稿.docx');
+
+    // The plan moves to the unit's second lesson period: its curriculum position changes for everyone.
+    await wp.getByText('编辑课题与课程位置', { exact: true }).first().click();
+    const edit = wp.getByTestId('plan-edit-form');
+    await edit.getByLabel('课时').fill('2');
+    await edit.getByRole('button', { name: '编辑课题与课程位置' }).click();
+    await expectText(wp.getByTestId('plan-curriculum'), '第三单元 角的度量 · 第 2 课时');
+    await lp.reload();
+    await expectText(lp.getByTestId('plan-curriculum'), '第三单元 角的度量 · 第 2 课时');
     await wang.shot('versions');
 
     // ---- 李老师 writes offline and closes the page; his edits wait in the browser ---------------

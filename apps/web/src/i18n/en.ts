@@ -1109,6 +1109,7 @@ export const en: Messages = {
     plans: 'Lesson plans',
     noPlans: 'No lesson plans yet.',
     createPlan: 'New lesson plan',
+    editPlan: 'Edit title and curriculum position',
     planTitle: 'Title',
     grade: 'Grade',
     edition: 'Textbook edition',

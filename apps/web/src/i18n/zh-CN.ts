@@ -1071,6 +1071,7 @@ export const zhCN = {
     plans: '教学设计',
     noPlans: '还没有教学设计。',
     createPlan: '新建教学设计',
+    editPlan: '编辑课题与课程位置',
     planTitle: '课题',
     grade: '年级',
     edition: '教材版本',

@@ -17,6 +17,7 @@ import type {
   ResearchGroupDetailDto,
   ResearchGroupDto,
   RestorePlanVersionResponse,
+  UpdatePlanRequest,
   UpdatePlanningSessionRequest,
 } from '@tongke/contracts';
 import { ApiError, api } from '../api/client';
@@ -46,6 +47,8 @@ export const planningApi = {
     api.request<PlanningSessionDto>('POST', `/planning-sessions/${enc(id)}/attend`),
 
   plan: (id: string) => api.request<PlanDto>('GET', `/plans/${enc(id)}`),
+  updatePlan: (id: string, body: UpdatePlanRequest) =>
+    api.request<PlanDto>('PATCH', `/plans/${enc(id)}`, { body }),
   posts: (planId: string) => api.request<PlanPostDto[]>('GET', `/plans/${enc(planId)}/posts`),
   addPost: (planId: string, body: string) =>
     api.request<PlanPostDto>('POST', `/plans/${enc(planId)}/posts`, { body: { body } }),

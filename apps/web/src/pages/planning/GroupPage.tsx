@@ -198,36 +198,67 @@ function CreatePlanForm({
   stage: string;
   onCreated: () => void;
 }) {
+  return (
+    <PlanForm
+      stage={stage}
+      label="createPlan"
+      testId="plan-form"
+      onSubmit={(v) => planningApi.createPlan(groupId, v)}
+      onDone={onCreated}
+    />
+  );
+}
+
+export interface PlanFields {
+  title: string;
+  grade: string;
+  edition: string;
+  volume: string;
+  unit: string;
+  lessonPeriod: number;
+}
+
+/** A plan's title and curriculum position (new plan, or editing one). */
+export function PlanForm({
+  stage,
+  initial,
+  label,
+  testId,
+  onSubmit,
+  onDone,
+}: {
+  stage: string;
+  initial?: PlanFields;
+  label: 'createPlan' | 'editPlan';
+  testId: string;
+  onSubmit: (v: PlanFields) => Promise<unknown>;
+  onDone: () => void;
+}) {
   const { t } = useTranslation();
   const grades = gradesOf(stage);
-  const [title, setTitle] = useState('');
-  const [grade, setGrade] = useState(grades[0] ?? '');
-  const [edition, setEdition] = useState<EditionCode>('pep');
-  const [volume, setVolume] = useState<VolumeCode>('first');
-  const [unit, setUnit] = useState('');
-  const [period, setPeriod] = useState(1);
+  const [title, setTitle] = useState(initial?.title ?? '');
+  const [grade, setGrade] = useState(initial?.grade ?? grades[0] ?? '');
+  const [edition, setEdition] = useState(initial?.edition ?? 'pep');
+  const [volume, setVolume] = useState(initial?.volume ?? 'first');
+  const [unit, setUnit] = useState(initial?.unit ?? '');
+  const [period, setPeriod] = useState(initial?.lessonPeriod ?? 1);
+  const [open, setOpen] = useState(false);
   const { busy, error, run } = useSubmit();
   const submit = (e: FormEvent) => {
     e.preventDefault();
     run(
-      planningApi.createPlan(groupId, {
-        title: title.trim(),
-        grade,
-        edition,
-        volume,
-        unit: unit.trim(),
-        lessonPeriod: period,
-      }),
+      onSubmit({ title: title.trim(), grade, edition, volume, unit: unit.trim(), lessonPeriod: period }),
       () => {
-        setTitle('');
-        onCreated();
+        if (!initial) setTitle('');
+        setOpen(false);
+        onDone();
       },
     );
   };
   return (
-    <details className="planning-details">
-      <summary>{t('planning.createPlan')}</summary>
-      <form className="planning-form" onSubmit={submit} data-testid="plan-form">
+    <details className="planning-details" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>{t(`planning.${label}`)}</summary>
+      <form className="planning-form" onSubmit={submit} data-testid={testId}>
         <ErrorAlert error={error} />
         <Field label={t('planning.planTitle')} required>
           {(p) => <input {...p} value={title} onChange={(e) => setTitle(e.target.value)} maxLength={200} />}
@@ -246,7 +277,7 @@ function CreatePlanForm({
           </Field>
           <Field label={t('planning.edition')}>
             {(p) => (
-              <select {...p} value={edition} onChange={(e) => setEdition(e.target.value as EditionCode)}>
+              <select {...p} value={edition} onChange={(e) => setEdition(e.target.value)}>
                 {EDITION_CODES.map((c) => (
                   <option key={c} value={c}>
                     {t(`search.edition.${c}`)}
@@ -257,7 +288,7 @@ function CreatePlanForm({
           </Field>
           <Field label={t('planning.volume')}>
             {(p) => (
-              <select {...p} value={volume} onChange={(e) => setVolume(e.target.value as VolumeCode)}>
+              <select {...p} value={volume} onChange={(e) => setVolume(e.target.value)}>
                 {VOLUME_CODES.map((c) => (
                   <option key={c} value={c}>
                     {t(`search.volume.${c}`)}
@@ -285,7 +316,7 @@ function CreatePlanForm({
           </Field>
         </div>
         <button type="submit" className="btn btn-primary" disabled={busy || !title.trim() || !unit.trim()}>
-          {t('planning.createPlan')}
+          {t(`planning.${label}`)}
         </button>
       </form>
     </details>

@@ -8,7 +8,7 @@ import { usePageTitle } from '../../components/usePageTitle';
 import { PlanConnection, type PlanConnectionState } from '../../planning/connection';
 import { createSectionEditor, type CommentMark } from '../../planning/editor';
 import { planningApi } from '../../planning/api';
-import { curriculumLine } from './GroupPage';
+import { PlanForm, curriculumLine } from './GroupPage';
 import { CommentsPanel, type SelectionRef } from './CommentsPanel';
 import { VersionsPanel } from './VersionsPanel';
 import './planning.css';
@@ -24,7 +24,7 @@ export function PlanEditorPage() {
   if (plan.error) return <ErrorAlert error={plan.error} onRetry={plan.reload} />;
   if (!plan.data) return <Loading />;
   if (!plan.data.myAccess) return <p className="empty">{t('planning.noAccess')}</p>;
-  return <Editor key={plan.data.id} plan={plan.data} />;
+  return <Editor key={plan.data.id} plan={plan.data} onPlanChanged={plan.setData} />;
 }
 
 const NO_STATE: PlanConnectionState = {
@@ -55,7 +55,7 @@ function useConnection(planId: string) {
   return { conn, state };
 }
 
-function Editor({ plan }: { plan: PlanDto }) {
+function Editor({ plan, onPlanChanged }: { plan: PlanDto; onPlanChanged: (p: PlanDto) => void }) {
   const { t } = useTranslation();
   const { conn, state } = useConnection(plan.id);
   const editors = useRef(new Map<PlanSectionCode, SectionEditor>());
@@ -77,6 +77,16 @@ function Editor({ plan }: { plan: PlanDto }) {
           <p className="lead" data-testid="plan-curriculum">
             {curriculumLine(t, plan)}
           </p>
+          {!readOnly && (
+            <PlanForm
+              stage={plan.curriculum.stage}
+              initial={{ title: plan.title, ...plan.curriculum }}
+              label="editPlan"
+              testId="plan-edit-form"
+              onSubmit={(v) => planningApi.updatePlan(plan.id, v).then(onPlanChanged)}
+              onDone={() => undefined}
+            />
+          )}
         </div>
         <div className="plan-head-side">
           <SyncStatus state={state} />
