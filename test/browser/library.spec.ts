@@ -19,7 +19,8 @@ jest.retryTimes(1, { logErrorsBeforeRetry: true });
  * county-wide sharing. 实验小学's administrator approves it in the review queue. 李老师 of the
  * rural 柳溪村小学 finds it, downloads the very same bytes, rates and favourites it. Then the other
  * way round: a resource sent back with a reason, revised and resubmitted, and a lesson pack put in
- * order and downloaded as one zip. Screenshots: test-artifacts/browser/library-*.png.
+ * order and downloaded as one zip, a new version, and a withdrawal and deletion by the author.
+ * Screenshots: test-artifacts/browser/library-*.png.
  */
 
 let product: RunningProduct;
@@ -457,6 +458,18 @@ describe('the course-material library in the browser', () => {
     await expectText(versions.locator('li').first(), '第 2 版', '当前版本', '1 个文件');
     await expectText(page.getByTestId('resource-files'), '平行四边形练习.txt');
     await shot('04-versions');
+
+    // 5. She withdraws the homework (after confirming), then deletes it: it is gone from her uploads.
+    await page.goto(`${product.baseUrl}/library/resources/${triangle.id}`);
+    page.once('dialog', (d) => void d.accept());
+    await page.getByTestId('withdraw').click();
+    await expectText(page.getByTestId('resource-standing'), '已撤回');
+    page.once('dialog', (d) => void d.accept());
+    await page.getByTestId('delete').click();
+    await expectText(page.getByTestId('resource-deleted'), '资源已删除。');
+    await page.getByTestId('library-nav-mine').click();
+    await expectText(page.getByTestId('mine-list'), P);
+    expect(await page.locator(`[data-resource-id="${triangle.id}"]`).count()).toBe(0);
 
     expect(session.jsErrors()).toEqual([]);
   });
