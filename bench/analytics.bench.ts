@@ -195,9 +195,10 @@ async function loadEvents(ds: DataSource): Promise<number> {
             LATERAL (SELECT ${KINDS_SQL.replace(/\br\b/g, 'g.r')} AS kind) k`,
       [REGION],
     );
-    process.stdout.write(`\r  ${fmt.format(done + n)} / ${fmt.format(EVENTS)} generated events`);
+    if (process.stdout.isTTY)
+      process.stdout.write(`\r  ${fmt.format(done + n)} / ${fmt.format(EVENTS)} generated events`);
   }
-  process.stdout.write('\n');
+  if (process.stdout.isTTY) process.stdout.write('\n');
   await ds.query('VACUUM ANALYZE usage_events');
   return Number((await ds.query<{ n: string }[]>('SELECT count(*) AS n FROM usage_events'))[0].n);
 }
