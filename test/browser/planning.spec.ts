@@ -311,6 +311,11 @@ describe('collective lesson planning in the browser', () => {
     // The highlight grew with the words, in both editors.
     for (const p of [wp, lp])
       await eventually(async () => (await highlightOf(p, 'objectives')) === '用半圆量角器');
+    // 王老师 clicks the quoted words: the editor selects where they are now.
+    await comments.getByRole('button', { name: '用量角器', exact: true }).click();
+    await eventually(
+      async () => (await wp.evaluate<string>('String(window.getSelection())')) === '用半圆量角器',
+    );
     await liComment.getByRole('button', { name: '标为已解决' }).click();
     await expectText(lp.getByTestId('comments'), '没有批注。');
     expect(await highlightOf(lp, 'objectives')).toBe('');

@@ -1169,6 +1169,7 @@ export const en: Messages = {
     commentOnSelection: 'Comment on the selection',
     commentBody: 'Comment',
     addComment: 'Add comment',
+    showInText: 'Show in the text',
     showResolved: 'Show resolved comments',
     anchorGone: 'its paragraph was deleted',
     nowReads: 'now reads “{{text}}”',

@@ -1131,6 +1131,7 @@ export const zhCN = {
     commentOnSelection: '批注选中的文字',
     commentBody: '批注内容',
     addComment: '添加批注',
+    showInText: '在正文中查看',
     showResolved: '显示已解决的批注',
     anchorGone: '原文所在段落已删除',
     nowReads: '现在为“{{text}}”',

@@ -435,6 +435,14 @@ export function createSectionEditor(mount: HTMLElement, opts: SectionEditorOptio
       const { from, to } = view.state.selection;
       return { from: textOffset(view.state.doc, from), to: textOffset(view.state.doc, to) };
     },
+    /** Selects a range given as plain-text offsets, scrolls to it and focuses the editor. */
+    select(from: number, to: number): void {
+      if (view.isDestroyed) return;
+      const doc = view.state.doc;
+      const sel = TextSelection.create(doc, posAt(doc, from), posAt(doc, to));
+      view.dispatch(view.state.tr.setSelection(sel).scrollIntoView());
+      view.focus();
+    },
     /** Highlights these open comments of the section. */
     setComments(marks: CommentMark[]): void {
       if (!view.isDestroyed) view.dispatch(view.state.tr.setMeta(commentsKey, marks));

@@ -24,6 +24,7 @@ export function CommentsPanel({
   selection,
   readOnly,
   onComments,
+  onLocate,
 }: {
   plan: PlanDto;
   doc: Y.Doc;
@@ -31,6 +32,8 @@ export function CommentsPanel({
   readOnly: boolean;
   /** The comments as loaded (for the editors' highlights). */
   onComments?: (comments: PlanCommentDto[]) => void;
+  /** Shows a comment's words in the editor. */
+  onLocate?: (comment: PlanCommentDto) => void;
 }) {
   const { t } = useTranslation();
   const comments = useLoad(() => planningApi.comments(plan.id), [plan.id]);
@@ -131,6 +134,7 @@ export function CommentsPanel({
             comment={c}
             readOnly={readOnly}
             onChanged={comments.reload}
+            onLocate={onLocate}
           />
         ))}
       </ul>
@@ -143,11 +147,13 @@ function CommentItem({
   comment: c,
   readOnly,
   onChanged,
+  onLocate,
 }: {
   planId: string;
   comment: PlanCommentDto;
   readOnly: boolean;
   onChanged: () => void;
+  onLocate?: (comment: PlanCommentDto) => void;
 }) {
   const { t, i18n } = useTranslation();
   const [reply, setReply] = useState('');
@@ -178,7 +184,20 @@ function CommentItem({
             ? ` · ${t('planning.nowReads', { text: c.range.text })}`
             : ''}
       </p>
-      <blockquote className="plan-quote">{c.quote}</blockquote>
+      <blockquote className="plan-quote">
+        {onLocate && c.anchor && !c.resolved ? (
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => onLocate(c)}
+            title={t('planning.showInText')}
+          >
+            {c.quote}
+          </button>
+        ) : (
+          c.quote
+        )}
+      </blockquote>
       <p>
         <strong>{c.author.displayName}</strong>：{c.body}
       </p>

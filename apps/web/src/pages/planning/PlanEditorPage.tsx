@@ -7,6 +7,7 @@ import { ErrorAlert, Loading, useLoad } from '../../components/ui';
 import { usePageTitle } from '../../components/usePageTitle';
 import { PlanConnection, type PlanConnectionState } from '../../planning/connection';
 import { createSectionEditor, type CommentMark } from '../../planning/editor';
+import { resolveRange } from '../../../../../libs/contracts/src/planning/plan-doc';
 import { planningApi } from '../../planning/api';
 import { PlanForm, curriculumLine } from './GroupPage';
 import { CommentsPanel, type SelectionRef } from './CommentsPanel';
@@ -118,6 +119,10 @@ function Editor({ plan, onPlanChanged }: { plan: PlanDto; onPlanChanged: (p: Pla
             selection={selection}
             readOnly={readOnly}
             onComments={setComments}
+            onLocate={(c) => {
+              const r = c.anchor ? resolveRange(conn.doc, c.anchor.start, c.anchor.end) : null;
+              if (r) editors.current.get(r.section)?.select(r.from, r.to);
+            }}
           />
           <VersionsPanel plan={plan} readOnly={readOnly} canPublish={group.data?.myRole === 'lead'} />
         </aside>
