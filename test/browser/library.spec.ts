@@ -116,6 +116,8 @@ async function prepared(
 }
 
 async function logIn(page: Page, identifier: string): Promise<void> {
+  // The first page of a cold browser on a busy machine can take a while to appear.
+  await page.getByLabel('邮箱或手机号').waitFor({ timeout: 60_000 });
   await page.getByLabel('邮箱或手机号').fill(identifier);
   await page.getByLabel('密码', { exact: true }).fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: '登录', exact: true }).click();

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import {
@@ -468,17 +468,18 @@ function DraftUpload({ id, maxBytes, onNew }: { id: string; maxBytes: number | n
   const [editing, setEditing] = useState(false);
   const [saved, setSaved] = useState(false);
   const fileProblem = useFileProblem(maxBytes);
-  const started = useRef(false);
 
-  // The file chosen on the form starts uploading as soon as the draft exists.
+  // The file chosen on the form starts uploading as soon as the draft exists. The hand-off is
+  // kept until the upload is done, so a remount (React's development double-mount, or coming
+  // back to this page) continues it rather than losing it.
   useEffect(() => {
-    if (started.current || !handoff || handoff.resourceId !== id) return;
-    started.current = true;
-    const f = handoff.file;
-    handoff = null;
-    setFile(f);
-    void start(f, id);
+    if (!handoff || handoff.resourceId !== id) return;
+    setFile(handoff.file);
+    void start(handoff.file, id);
   }, [id, start]);
+  useEffect(() => {
+    if ((state.phase === 'done' || state.phase === 'error') && handoff?.resourceId === id) handoff = null;
+  }, [state.phase, id]);
 
   const chosenVisibility = visibility ?? r?.visibility ?? 'district';
   const percent = state.total ? Math.floor((state.sent / state.total) * 100) : 0;
@@ -631,6 +632,7 @@ function DraftUpload({ id, maxBytes, onNew }: { id: string; maxBytes: number | n
                 const problem = fileProblem(file);
                 setFileError(problem);
                 if (!problem && file) {
+                  handoff = null;
                   reset();
                   void start(file, r.id);
                 }
