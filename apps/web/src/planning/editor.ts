@@ -404,6 +404,7 @@ export function createSectionEditor(mount: HTMLElement, opts: SectionEditorOptio
       keymap(baseKeymap),
     ],
   });
+  let marksTimer = 0;
   const view = new EditorView(mount, {
     state,
     editable: opts.editable,
@@ -445,10 +446,19 @@ export function createSectionEditor(mount: HTMLElement, opts: SectionEditorOptio
     },
     /** Highlights these open comments of the section. */
     setComments(marks: CommentMark[]): void {
-      if (!view.isDestroyed) view.dispatch(view.state.tr.setMeta(commentsKey, marks));
-      // (a decoration-only transaction: it leaves an open IME composition alone)
+      window.clearTimeout(marksTimer);
+      if (view.isDestroyed) return;
+      // Not while an input method composes: redrawing around its text would break it.
+      if (view.composing || guard?.active) {
+        marksTimer = window.setTimeout(() => this.setComments(marks), 300);
+        return;
+      }
+      view.dispatch(view.state.tr.setMeta(commentsKey, marks));
     },
-    destroy: () => view.destroy(),
+    destroy: () => {
+      window.clearTimeout(marksTimer);
+      view.destroy();
+    },
   };
 }
 
