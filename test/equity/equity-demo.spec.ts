@@ -1,4 +1,5 @@
-import { addMonths, monthOf } from '@tongke/analytics';
+import { addMonths, monthOf, rebuildEquity } from '@tongke/analytics';
+import { EquityService } from '../../apps/api/src/equity/equity.service.js';
 import type { EquityDistrictOverviewDto, EquityPairingDetailDto, LoginResponse } from '@tongke/contracts';
 import { DEMO_PASSWORD } from '../../apps/api/src/seed/demo-data.js';
 import { SeedService } from '../../apps/api/src/seed/seed.service.js';
@@ -54,5 +55,23 @@ describe('equity dashboard of the demo county', () => {
     expect(d.lessons.scheduled).toBeGreaterThanOrEqual(d.lessons.held);
     expect(d.attendance.length).toBeGreaterThan(0);
     expect(d.attendance.every((c) => c.attendanceRate !== null && c.attendanceRate <= 1)).toBe(true);
+  });
+
+  it('npm run analytics:rebuild gives the demo county the same aggregates it was built with', async () => {
+    await ctx.app.get(EquityService).refreshQuality();
+    const snapshot = async () =>
+      Promise.all(
+        [
+          'SELECT * FROM equity_school_months ORDER BY school_id, month',
+          'SELECT * FROM equity_pairing_months ORDER BY pairing_id, month',
+          'SELECT * FROM equity_classroom_months ORDER BY classroom_id, pairing_id, month',
+          'SELECT * FROM equity_school_resource_months ORDER BY school_id, month, resource_id',
+        ].map((sql) => ctx.dataSource.query<unknown[]>(sql)),
+      );
+    const before = await snapshot();
+    expect(before[0].length).toBeGreaterThan(10);
+    const result = await rebuildEquity(ctx.dataSource);
+    expect(result.events).toBeGreaterThan(500);
+    expect(await snapshot()).toEqual(before);
   });
 });
