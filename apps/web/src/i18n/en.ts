@@ -159,6 +159,8 @@ export const en: Messages = {
     LESSON_NOT_ADMITTED: 'This class is still waiting for the host to let it in.',
     LESSON_CONFLICT:
       'That clashes with the lesson’s current state (someone may have just acted). Look and try again.',
+    LESSON_BUSY: 'The lesson is busy; retrying…',
+    LESSON_RESTARTING: 'The lesson service is restarting; reconnecting…',
     LESSON_RATE_LIMITED: 'Too fast: please slow down a little.',
     LESSON_INK_FULL: 'This lesson holds too much ink. Clear a page first.',
     JOIN_TOKEN_INVALID: 'The pass to the lesson expired; getting a new one…',
@@ -608,10 +610,6 @@ export const en: Messages = {
       coTeacherRequired: 'Every classroom needs at least one co-teacher.',
       coTeachersOf: 'Co-teachers of {{name}}',
       noStaff: 'This school has no teacher accounts yet.',
-      noCoTeachersVisible:
-        'You may not see this school’s staff list and there are no earlier co-teachers to choose. Ask the county bureau or the school’s admin to schedule this lesson.',
-      coTeachersFromHistory:
-        'Co-teachers of this pairing’s earlier lessons (you may not see the school’s whole staff list).',
       materials: 'Materials',
       materialsHint:
         'List the lesson’s materials by name for now. Once the library is available, give the library id to link them.',

@@ -149,6 +149,8 @@ export const zhCN = {
     LESSON_NOT_LIVE: '主讲教师还没有开始上课。',
     LESSON_NOT_ADMITTED: '本班还在等待主讲教师准许进入。',
     LESSON_CONFLICT: '这项操作与课堂当前的状态冲突（可能别人刚刚操作过），请看一下再试。',
+    LESSON_BUSY: '课堂正忙，正在重试…',
+    LESSON_RESTARTING: '课堂服务正在重启，正在重新连接…',
     LESSON_RATE_LIMITED: '发送太频繁，请稍慢一些。',
     LESSON_INK_FULL: '本节课的批注已经太多，请先清除一页。',
     JOIN_TOKEN_INVALID: '进入凭证已过期，正在重新获取…',
@@ -581,9 +583,6 @@ export const zhCN = {
       coTeacherRequired: '每个课堂至少要有一位助教。',
       coTeachersOf: '{{name}} 的助教',
       noStaff: '这所学校还没有教师账号。',
-      noCoTeachersVisible:
-        '您无权查看这所学校的教师名单，也没有以前的助教可选。请县教育局或该校管理员安排这节课。',
-      coTeachersFromHistory: '以下是这个结对以前的助教（您无权查看该校完整的教师名单）。',
       materials: '课件',
       materialsHint: '先按名称列出本节课要用的课件；资源库上线后可填写资源编号，与资源库关联。',
       materialTitle: '课件 {{n}} 名称',
