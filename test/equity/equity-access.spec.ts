@@ -130,6 +130,12 @@ describe('equity access and export', () => {
     ]);
     expect(lines.find((l) => l.startsWith('差异系数,'))!.split(',')[4]).toBe('1.289');
     expect(lines.some((l) => l.startsWith('状态,,,,未达基本均衡'))).toBe(true);
+    // The pairing: 3 scheduled, 2 held, 85 minutes, 2/3 held, 115/170 attended.
+    const pairing = lines
+      .filter((l) => l.startsWith('城关第一小学,'))
+      .at(-1)!
+      .split(',');
+    expect(pairing.slice(2)).toEqual(['3', '2', '1.4167', '0.6667', '0.6765']);
   });
 
   it('exports a school, a pairing and my activity as CSV too', async () => {

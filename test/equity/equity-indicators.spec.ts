@@ -70,6 +70,27 @@ describe('equity indicators (September 2026, computed by hand)', () => {
     expect(byId.has(w.junior.id)).toBe(false);
   });
 
+  it('lists the pairing with lessons held ÷ scheduled, hours and attendance', () => {
+    expect(sep.pairings).toEqual([
+      {
+        pairingId: w.pairingId,
+        status: 'active',
+        urbanSchool: { id: w.urban.id, name: '城关第一小学' },
+        partnerSchools: expect.arrayContaining([
+          { id: w.rural1.id, name: '柳溪村小学' },
+          { id: w.rural2.id, name: '红岩教学点' },
+        ]),
+        scheduled: 3,
+        held: 2,
+        hours: expect.closeTo(85 / 60, 10),
+        heldRate: expect.closeTo(2 / 3, 10),
+        // (40 + 30 + 45 + 0) of (40 + 40 + 45 + 45) classroom minutes
+        attendanceRate: expect.closeTo(115 / 170, 10),
+      },
+    ]);
+    expect(sep.pairings[0].partnerSchools).toHaveLength(2);
+  });
+
   it('quality resources per teacher: weighted mean 0.5, CV 1.289 (below 基本均衡), rural ÷ urban gap 7.5, urban school lagging', () => {
     // Distinct quality resources used: urban {qDistrict} = 1 (schoolOnly is not quality) → 1/5 = 0.2;
     // rural1 {qMaster, qDistrict} = 2 (schoolOnly not quality) → 2/1 = 2; rural2 {qMaster} → 1/2 = 0.5.

@@ -128,12 +128,29 @@ export interface EquityIndicatorSummaryDto {
   lagging: EquitySchoolValueDto[];
 }
 
+/** One pairing's joint lessons in the period (district overview; every stage). */
+export interface EquityPairingSummaryDto {
+  pairingId: string;
+  status: string;
+  urbanSchool: { id: string; name: string };
+  partnerSchools: { id: string; name: string }[];
+  scheduled: number;
+  held: number;
+  hours: number;
+  /** held ÷ scheduled; null when nothing was scheduled. */
+  heldRate: number | null;
+  /** Minutes the rural classrooms were connected ÷ the minutes of the lessons they were in. */
+  attendanceRate: number | null;
+}
+
 export interface EquityDistrictOverviewDto {
   region: { id: string; name: string };
   period: EquityPeriodDto;
   stage: EquityStage;
   schools: EquitySchoolRefDto[];
   indicators: EquityIndicatorSummaryDto[];
+  /** The region's active and ended pairings (not proposed ones), by urban school name. */
+  pairings: EquityPairingSummaryDto[];
 }
 
 /** Raw activity counts (all per period). */

@@ -70,6 +70,20 @@ export function overviewCsv(o: EquityDistrictOverviewDto): CsvFile {
   line('城区平均', (i) => i.urbanMean);
   line('乡村平均', (i) => i.ruralMean);
   line('城乡比(乡村÷城区)', (i) => i.gap);
+  if (o.pairings.length > 0) {
+    rows.push([]);
+    rows.push(['结对城区学校', '结对乡村学校', '计划课数', '开课数', '课时(小时)', '开课率', '到课率']);
+    for (const p of o.pairings)
+      rows.push([
+        p.urbanSchool.name,
+        p.partnerSchools.map((s) => s.name).join('、'),
+        p.scheduled,
+        p.held,
+        p.hours,
+        p.heldRate,
+        p.attendanceRate,
+      ]);
+  }
   return { fileName: `均衡监测-${o.region.name}-${o.period.key}.csv`, body: toCsv(rows) };
 }
 

@@ -278,6 +278,50 @@ export class EquityRepository {
     return [...months.values()];
   }
 
+  async pairingSummaries(
+    regionId: string,
+    from: string,
+    to: string,
+  ): Promise<
+    {
+      pairingId: string;
+      status: string;
+      urbanSchool: { id: string; name: string };
+      partnerSchools: { id: string; name: string }[] | null;
+      scheduled: number;
+      held: number;
+      minutes: number;
+      attended: number;
+      lessonMinutes: number;
+    }[]
+  > {
+    return this.dataSource.query(
+      `SELECT p.id AS "pairingId", p.status, json_build_object('id', u.id, 'name', u.name) AS "urbanSchool",
+              (SELECT json_agg(json_build_object('id', s.id, 'name', s.name) ORDER BY s.name)
+                 FROM pairing_partner_schools pps JOIN schools s ON s.id = pps.school_id
+                WHERE pps.pairing_id = p.id) AS "partnerSchools",
+              (SELECT count(*) FROM joint_lessons l
+                WHERE l.pairing_id = p.id AND l.status <> 'cancelled' AND l.starts_at >= $4 AND l.starts_at < $5)::int AS scheduled,
+              COALESCE(m.held, 0)::int AS held, COALESCE(m.minutes, 0)::float8 AS minutes,
+              COALESCE(m.attended, 0)::float8 AS attended, COALESCE(m.lesson_minutes, 0)::float8 AS "lessonMinutes"
+         FROM pairings p JOIN schools u ON u.id = p.urban_school_id
+         LEFT JOIN (SELECT pairing_id, sum(lessons_held) AS held, sum(minutes_held) AS minutes,
+                           sum(attended_minutes) AS attended, sum(lesson_minutes) AS lesson_minutes
+                      FROM equity_pairing_months
+                     WHERE region_id = $1 AND month BETWEEN $2::date AND $3::date
+                     GROUP BY pairing_id) m ON m.pairing_id = p.id
+        WHERE p.region_id = $1 AND p.status <> 'proposed'
+        ORDER BY u.name, p.created_at`,
+      [
+        regionId,
+        `${from}-01`,
+        `${to}-01`,
+        monthStart(from).toISOString(),
+        monthStart(addMonths(to, 1)).toISOString(),
+      ],
+    );
+  }
+
   /** Materials authored at the urban school that the partner schools used, and all distinct materials they used. */
   async materialsUsed(
     urbanSchoolId: string,

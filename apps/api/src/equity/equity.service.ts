@@ -12,6 +12,7 @@ import {
   type EquityIndicatorSummaryDto,
   type EquityMyActivityDto,
   type EquityPairingDetailDto,
+  type EquityPairingSummaryDto,
   type EquityPeriodDto,
   type EquitySchoolDetailDto,
   type EquitySchoolRefDto,
@@ -144,10 +145,22 @@ export class EquityService {
     if (!region) throw EquityErrors.regionNotFound();
     await this.qualityFresh();
     const trendFrom = addMonths(period.to, -(TREND_MONTHS - 1));
-    const [schools, buckets] = await Promise.all([
+    const [schools, buckets, pairingRows] = await Promise.all([
       this.repo.schools(regionId, stage),
       this.repo.buckets({ regionId }, trendFrom, period.to),
+      this.repo.pairingSummaries(regionId, period.from, period.to),
     ]);
+    const pairings = pairingRows.map((r): EquityPairingSummaryDto => ({
+      pairingId: r.pairingId,
+      status: r.status,
+      urbanSchool: r.urbanSchool,
+      partnerSchools: r.partnerSchools ?? [],
+      scheduled: r.scheduled,
+      held: r.held,
+      hours: r.minutes / 60,
+      heldRate: r.scheduled > 0 ? r.held / r.scheduled : null,
+      attendanceRate: r.lessonMinutes > 0 ? r.attended / r.lessonMinutes : null,
+    }));
     // Each school's period total once; single months are read as they are.
     const EMPTY = emptyBucket();
     const totals = new Map(
@@ -209,7 +222,7 @@ export class EquityService {
         lagging,
       };
     });
-    return { region, period, stage, schools: schools.map(toRef), indicators };
+    return { region, period, stage, schools: schools.map(toRef), indicators, pairings };
   }
 
   async school(p: Principal, schoolId: string, q: { period?: string }): Promise<EquitySchoolDetailDto> {
