@@ -44,6 +44,8 @@ export class PlanConnection {
   private local: IndexeddbPersistence | null = null;
   private stopped = false;
   private renewToken = false;
+  private retryTimer = 0;
+  private retryDelay = 1000;
   private readonly listeners = new Set<() => void>();
   private snap: PlanConnectionState = {
     sync: 'connecting',
@@ -109,7 +111,10 @@ export class PlanConnection {
       },
     });
     this.socket = socket;
-    socket.on('connect', () => this.update({ online: true }));
+    socket.on('connect', () => {
+      this.retryDelay = 1000;
+      this.update({ online: true });
+    });
     socket.on('disconnect', () => {
       // Whoever we saw is not known to be here any more; they come back with the next join.
       const others = [...this.awareness.getStates().keys()].filter((c) => c !== this.doc.clientID);
@@ -120,6 +125,14 @@ export class PlanConnection {
     socket.on('connect_error', () => {
       this.renewToken = true;
       this.update({ online: false });
+      // Refused at the handshake (an expired token): socket.io does not retry that by itself.
+      if (!socket.active && !this.stopped) {
+        window.clearTimeout(this.retryTimer);
+        this.retryTimer = window.setTimeout(() => {
+          if (!this.stopped && !socket.connected) socket.connect();
+        }, this.retryDelay);
+        this.retryDelay = Math.min(this.retryDelay * 2, 15_000);
+      }
     });
     const provider = new PlanSyncProvider(socket, this.planId, this.doc, { awareness: this.awareness });
     this.provider = provider;
@@ -152,6 +165,7 @@ export class PlanConnection {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    window.clearTimeout(this.retryTimer);
     window.removeEventListener('offline', this.onOffline);
     window.removeEventListener('online', this.onOnline);
     this.listeners.clear();
