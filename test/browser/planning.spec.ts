@@ -185,6 +185,9 @@ describe('collective lesson planning in the browser', () => {
     // ---- Both type into 教学目标 at the same time; 李老师 through an input method ---------------
     await caretToEnd(wp, 'objectives');
     await caretToEnd(lp, 'objectives');
+    // Each sees where the other is writing.
+    await expectText(lp.getByTestId('presence'), '王老师（数学名师） · 教学目标');
+    await expectText(wp.getByTestId('presence'), '李老师（柳溪助教） · 教学目标');
     // 王老师's caret shows up, with his name, in 李老师's section.
     await expectText(
       li.page.getByTestId('section-objectives').getByTestId('remote-cursor'),

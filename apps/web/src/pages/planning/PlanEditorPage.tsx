@@ -1,7 +1,13 @@
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { PLAN_SECTIONS, type PlanCommentDto, type PlanDto, type PlanSectionCode } from '@tongke/contracts';
+import {
+  PLAN_SECTIONS,
+  isPlanSectionCode,
+  type PlanCommentDto,
+  type PlanDto,
+  type PlanSectionCode,
+} from '@tongke/contracts';
 import { useUser } from '../../auth/session';
 import { ErrorAlert, Loading, useLoad } from '../../components/ui';
 import { usePageTitle } from '../../components/usePageTitle';
@@ -194,7 +200,13 @@ function SectionBlock({
   return (
     <section className="plan-section card" data-testid={`section-${code}`} aria-labelledby={`sec-${code}`}>
       <h2 id={`sec-${code}`}>{label}</h2>
-      <div ref={mount} className="plan-section-mount" />
+      <div
+        ref={mount}
+        className="plan-section-mount"
+        // Where I am, for everyone's presence list.
+        onFocus={() => conn.awareness.setLocalStateField('section', code)}
+        onBlur={() => conn.awareness.setLocalStateField('section', null)}
+      />
     </section>
   );
 }
@@ -218,18 +230,34 @@ function SyncStatus({ state }: { state: PlanConnectionState }) {
 
 interface PresenceState {
   user?: { id: string; name: string; color: string };
+  /** The section being edited, if any. */
+  section?: PlanSectionCode | null;
+}
+
+interface Person {
+  clientId: number;
+  name: string;
+  color: string;
+  me: boolean;
+  section: PlanSectionCode | null;
 }
 
 /** Everyone with the plan open (from awareness), ourselves first. */
 function Presence({ conn }: { conn: PlanConnection }) {
   const { t } = useTranslation();
-  const [people, setPeople] = useState<{ clientId: number; name: string; color: string; me: boolean }[]>([]);
+  const [people, setPeople] = useState<Person[]>([]);
   useEffect(() => {
     const read = () => {
-      const list: { clientId: number; name: string; color: string; me: boolean }[] = [];
+      const list: Person[] = [];
       conn.awareness.getStates().forEach((s: PresenceState, clientId) => {
         if (s.user)
-          list.push({ clientId, name: s.user.name, color: s.user.color, me: clientId === conn.doc.clientID });
+          list.push({
+            clientId,
+            name: s.user.name,
+            color: s.user.color,
+            me: clientId === conn.doc.clientID,
+            section: isPlanSectionCode(s.section) ? s.section : null,
+          });
       });
       list.sort((a, b) => Number(b.me) - Number(a.me) || a.name.localeCompare(b.name));
       setPeople(list);
@@ -243,6 +271,7 @@ function Presence({ conn }: { conn: PlanConnection }) {
       {people.map((p) => (
         <li key={p.clientId} style={{ borderColor: p.color }}>
           {p.me ? t('planning.me', { name: p.name }) : p.name}
+          {p.section && <span className="muted"> · {t(`planning.section.${p.section}`)}</span>}
         </li>
       ))}
     </ul>
