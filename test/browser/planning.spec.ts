@@ -442,10 +442,15 @@ describe('collective lesson planning in the browser', () => {
       .replace(' ', 'T');
     await form.getByLabel('时间').fill(soon);
     await form.getByLabel('议程').fill('1. 说课 2. 研讨重难点 3. 分工修改');
+    // It prepares the demo county's weekly joint lesson that 王老师 teaches.
+    const lessonOption = form.getByLabel('关联同步课堂').locator('option').nth(1);
+    await lessonOption.waitFor({ state: 'attached' });
+    await form.getByLabel('关联同步课堂').selectOption((await lessonOption.getAttribute('value')) ?? '');
     await form.getByRole('button', { name: '安排备课活动' }).click();
     const session = wp.getByTestId('session-item').filter({ hasText: '第三单元集体备课' });
     await expectText(
       session,
+      '已关联同步课堂',
       '60 分钟',
       '认识角（第1课时）',
       '议程：1. 说课 2. 研讨重难点 3. 分工修改',
@@ -478,6 +483,12 @@ describe('collective lesson planning in the browser', () => {
       '重难点改为“角的大小与边的长短无关”。',
     );
     await expectText(li.page.getByTestId('discussion'), '请大家周五前看完教学过程。');
+    // A member checks in but neither schedules sessions nor writes their minutes.
+    const liSession = li.page.getByTestId('session-item').filter({ hasText: '第三单元集体备课' });
+    expect(await li.page.getByText('安排备课活动', { exact: true }).count()).toBe(0);
+    expect(await liSession.getByRole('button', { name: '填写纪要' }).count()).toBe(0);
+    await liSession.getByRole('button', { name: '签到' }).click();
+    await expectText(liSession, '已签到：王老师（数学名师）、李老师（柳溪助教）');
 
     // 王老师 adds 周老师 of 红岩 as an observer: he reads the plan but cannot change it.
     const memberForm = wp.getByTestId('member-form');

@@ -18,6 +18,7 @@ import { isDistrictAdmin, useUser } from '../../auth/session';
 import { ErrorAlert, Field, Loading, useLoad } from '../../components/ui';
 import { usePageTitle } from '../../components/usePageTitle';
 import { formatDate, gradeName, subjectName } from '../../format';
+import { api } from '../../api/client';
 import { planningApi } from '../../planning/api';
 import './planning.css';
 
@@ -32,6 +33,9 @@ export function GroupPage() {
   usePageTitle(group.data?.name);
   const g = group.data;
   const canEdit = g?.myRole === 'lead' || g?.myRole === 'member';
+  // Sessions and their minutes are the lead's (or the county's); everyone in the group checks in and talks.
+  const manages = g?.myRole === 'lead' || isDistrictAdmin(user);
+  const participates = !!g?.myRole;
   if (group.error) return <ErrorAlert error={group.error} onRetry={group.reload} />;
   if (!g) return <Loading />;
   return (
@@ -76,17 +80,18 @@ export function GroupPage() {
                   key={s.id}
                   session={s}
                   planTitle={plans.data?.find((p) => p.id === s.planId)?.title ?? ''}
-                  canEdit={canEdit}
+                  canManage={manages}
+                  canCheckIn={participates}
                   lng={i18n.language}
                   onChanged={sessions.reload}
                 />
               ))}
             </ul>
-            {canEdit && plans.data && plans.data.length > 0 && (
+            {manages && plans.data && plans.data.length > 0 && (
               <CreateSessionForm groupId={id} plans={plans.data} onCreated={sessions.reload} />
             )}
           </section>
-          {plans.data && plans.data.length > 0 && <Discussion plans={plans.data} canPost={canEdit} />}
+          {plans.data && plans.data.length > 0 && <Discussion plans={plans.data} canPost={participates} />}
         </div>
         <aside className="card" aria-labelledby="members-h">
           <h2 id="members-h">{t('planning.members')}</h2>
@@ -333,13 +338,15 @@ function checkInOpen(s: PlanningSessionDto, now = Date.now()): boolean {
 function SessionItem({
   session: s,
   planTitle,
-  canEdit,
+  canManage,
+  canCheckIn,
   lng,
   onChanged,
 }: {
   session: PlanningSessionDto;
   planTitle: string;
-  canEdit: boolean;
+  canManage: boolean;
+  canCheckIn: boolean;
   lng: string;
   onChanged: () => void;
 }) {
@@ -388,12 +395,19 @@ function SessionItem({
             <span className="muted">{t('planning.minutes')}：</span>
             {s.minutes || t('planning.noMinutes')}
           </p>
-          {canEdit && (
+          {s.jointLessonId && (
+            <p>
+              <Link to="/lessons">{t('planning.linkedLesson')}</Link>
+            </p>
+          )}
+          {(canManage || canCheckIn) && (
             <div className="card-actions">
-              <button type="button" className="btn btn-ghost btn-small" onClick={() => setEditing(true)}>
-                {t('planning.editMinutes')}
-              </button>
-              {checkInOpen(s) && (
+              {canManage && (
+                <button type="button" className="btn btn-ghost btn-small" onClick={() => setEditing(true)}>
+                  {t('planning.editMinutes')}
+                </button>
+              )}
+              {canCheckIn && checkInOpen(s) && (
                 <button
                   type="button"
                   className="btn btn-ghost btn-small"
@@ -420,12 +434,22 @@ function CreateSessionForm({
   plans: PlanDto[];
   onCreated: () => void;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [planId, setPlanId] = useState(plans[0].id);
   const [title, setTitle] = useState('');
   const [when, setWhen] = useState('');
   const [duration, setDuration] = useState(60);
   const [agenda, setAgenda] = useState('');
+  const [lessonId, setLessonId] = useState('');
+  // Joint lessons of the coming weeks this session may prepare for.
+  const lessons = useLoad(
+    () =>
+      api.lessons({
+        from: new Date(Date.now() - 86_400_000).toISOString(),
+        to: new Date(Date.now() + 60 * 86_400_000).toISOString(),
+      }),
+    [],
+  );
   const { busy, error, run } = useSubmit();
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -436,6 +460,7 @@ function CreateSessionForm({
         scheduledAt: new Date(when).toISOString(),
         durationMinutes: duration,
         agenda: agenda.trim(),
+        ...(lessonId ? { jointLessonId: lessonId } : {}),
       }),
       () => {
         setTitle('');
@@ -484,6 +509,20 @@ function CreateSessionForm({
         </div>
         <Field label={t('planning.agenda')} required>
           {(p) => <textarea {...p} rows={3} value={agenda} onChange={(e) => setAgenda(e.target.value)} />}
+        </Field>
+        <Field label={t('planning.jointLesson')} required={false}>
+          {(p) => (
+            <select {...p} value={lessonId} onChange={(e) => setLessonId(e.target.value)}>
+              <option value="">{t('planning.noJointLesson')}</option>
+              {(lessons.data ?? [])
+                .filter((l) => l.status !== 'cancelled')
+                .map((l) => (
+                  <option key={l.id} value={l.id}>
+                    {l.title} · {formatDate(i18n.language, l.startsAt, true)}
+                  </option>
+                ))}
+            </select>
+          )}
         </Field>
         <button
           type="submit"
