@@ -406,6 +406,15 @@ describe('collective lesson planning in the browser', () => {
       `/plans/${plan.id}/content`,
     );
     expect(content.sections.find((s) => s.code === 'homework')?.text).toBe('课后量一量家里的三个角。');
+
+    // A shared school computer: logging out removes 李老师's local copy of the plan.
+    const localDbs = () =>
+      again.evaluate<string[]>(`indexedDB.databases().then((all) => all.map((d) => d.name))`);
+    expect(await localDbs()).toContain(dbName);
+    await again.getByTestId('user-menu').click();
+    await again.getByTestId('logout').click();
+    await again.getByLabel('邮箱或手机号').waitFor();
+    await eventually(async () => !(await localDbs()).includes(dbName));
     expect(wang.jsErrors()).toEqual([]);
   });
   it('group space: schedules a preparation session with its agenda, records the minutes and check-in, discusses the plan; an observer reads it and cannot edit', async () => {

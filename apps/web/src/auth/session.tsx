@@ -1,6 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { UserDto } from '@tongke/contracts';
 import { api } from '../api/client';
+import { forgetLocalPlans } from '../planning/local-copies';
 
 export type SessionStatus = 'restoring' | 'offline' | 'anonymous' | 'authenticated';
 /** Why the user is on the login page (shown there once). */
@@ -55,7 +56,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [attempt]);
 
   const login = useCallback((identifier: string, password: string) => api.login(identifier, password), []);
-  const logout = useCallback(() => api.logout(), []);
+  const logout = useCallback(async () => {
+    await api.logout();
+    // A shared school computer: the next person must not find this teacher's plan drafts.
+    if (user) await forgetLocalPlans(user.id);
+  }, [user]);
   const retryRestore = useCallback(() => setAttempt((n) => n + 1), []);
   const clearNotice = useCallback(() => setNotice(null), []);
 

@@ -1,5 +1,6 @@
 import { io } from 'socket.io-client';
 import { IndexeddbPersistence } from 'y-indexeddb';
+import { localPlanDbName } from './local-copies';
 import { Awareness, removeAwarenessStates } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { api } from '../api/client';
@@ -84,7 +85,7 @@ export class PlanConnection {
   async start(): Promise<void> {
     // The local copy first: whatever was typed here and not yet stored goes up with the handshake.
     try {
-      this.local = new IndexeddbPersistence(`tongke-plan:${this.user.id}:${this.planId}`, this.doc);
+      this.local = new IndexeddbPersistence(localPlanDbName(this.user.id, this.planId), this.doc);
       await Promise.race([this.local.whenSynced, new Promise((r) => window.setTimeout(r, 3000))]);
     } catch {
       this.local = null; // private mode without IndexedDB: the in-memory document still works
