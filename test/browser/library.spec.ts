@@ -287,6 +287,19 @@ describe('the course-material library in the browser', () => {
     expect(readFileSync(saved).equals(readFileSync(pdfPath))).toBe(true);
     expect(size).toBeGreaterThan(1_500_000);
     await expectText(page.getByTestId('resource-counts'), '下载 1');
+    // A large file is handed to the browser's own download manager through a short-lived signed
+    // link instead (streamed to disk, never held by the page); the threshold is lowered here so
+    // this PDF counts as large. The request carries no access token, only the link's signature.
+    await page.evaluate("localStorage.setItem('tongke.download.linkAboveBytes', '0')");
+    const [streamed] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('download-current').click(),
+    ]);
+    await page.evaluate("localStorage.removeItem('tongke.download.linkAboveBytes')");
+    expect(streamed.url()).toMatch(/\/api\/files\/[\w-]+\/download\?sig=[\w.-]+$/);
+    expect(streamed.suggestedFilename()).toBe(FILE_NAME);
+    expect(readFileSync(await streamed.path()).equals(readFileSync(pdfPath))).toBe(true);
+    await expectText(page.getByTestId('resource-counts'), '下载 2');
 
     // Rated (once per teacher) and kept in her favourites.
     await page.getByRole('button', { name: '给 4 星' }).click();
@@ -298,7 +311,7 @@ describe('the course-material library in the browser', () => {
     await expectText(page.getByTestId('favourite'), '取消收藏');
     // All of it is kept by the server: after a reload the counts, her rating and the favourite are still there.
     await page.reload();
-    await expectText(page.getByTestId('resource-counts'), '下载 1');
+    await expectText(page.getByTestId('resource-counts'), '下载 2');
     await expectText(page.getByTestId('my-rating'), '您的评分：5 星');
     await expectText(page.getByTestId('favourite'), '取消收藏');
     await shot('06-downloaded');
@@ -313,7 +326,7 @@ describe('the course-material library in the browser', () => {
     await expectText(
       page.getByTestId('resource-standing'),
       'Published',
-      'Downloads: 1',
+      'Downloads: 2',
       'Average 5 · ratings: 1',
     );
     await expectText(page.getByTestId('my-rating'), 'Your rating: 5 stars');

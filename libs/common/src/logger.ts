@@ -17,6 +17,14 @@ export const REDACT_PATHS = [
   '*.secret',
 ];
 
+/** Query parameters that carry credentials in a URL (signed download links' `sig`). */
+const SECRET_QUERY = /([?&](?:sig|token|access_token)=)[^&#]*/gi;
+
+/** A request URL fit for a log line: the values of credential-bearing query parameters are replaced. */
+export function redactUrl(url: string): string {
+  return url.replace(SECRET_QUERY, '$1[redacted]');
+}
+
 export function pinoParams(level: string, service: string): Params {
   return {
     pinoHttp: {
@@ -36,7 +44,7 @@ export function pinoParams(level: string, service: string): Params {
         req: (req: { id: string; method: string; url: string }) => ({
           id: req.id,
           method: req.method,
-          url: req.url,
+          url: redactUrl(req.url),
         }),
       },
     },

@@ -2,6 +2,7 @@ import { Logger, Module, type OnModuleInit } from '@nestjs/common';
 import { ObjectStore } from '@tongke/storage';
 import { HealthService } from '../health/health.service.js';
 import { DownloadsService } from './downloads/downloads.service.js';
+import { FileAccessGuard, FileLinkService } from './downloads/file-links.js';
 import { FilesController } from './downloads/files.controller.js';
 import { RenditionService } from './downloads/rendition.service.js';
 import { ExtractionWorker } from './jobs/extraction.worker.js';
@@ -44,6 +45,8 @@ import { UploadsController } from './uploads/uploads.controller.js';
     LibrarySettings,
     objectStoreProvider,
     RenditionService,
+    FileLinkService,
+    FileAccessGuard,
     ResourceViews,
     ResourcesService,
     ReviewService,

@@ -29,6 +29,7 @@ import type {
   CreateResourceRequest,
   CreateVersionRequest,
   CreateLessonPackRequest,
+  FileLinkDto,
   FileOutlineDto,
   LessonPackDto,
   NotificationDto,
@@ -412,6 +413,10 @@ export class ApiClient {
   }
   deleteFile(fileId: string): Promise<void> {
     return this.request('DELETE', `/files/${encodeURIComponent(fileId)}`);
+  }
+  /** A short-lived signed URL for the browser itself to fetch (download manager, `<video src>`). */
+  fileLink(fileId: string, use: 'download' | 'preview'): Promise<FileLinkDto> {
+    return this.request('POST', `/files/${encodeURIComponent(fileId)}/${use}-link`);
   }
   fileOutline(fileId: string): Promise<FileOutlineDto> {
     return this.request('GET', `/files/${encodeURIComponent(fileId)}/outline`);

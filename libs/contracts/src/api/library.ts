@@ -253,6 +253,14 @@ export interface FileOutlineDto {
   error: string | null;
 }
 
+/** A short-lived signed link to one file (`POST /api/files/:id/download-link` or `/preview-link`). */
+export interface FileLinkDto {
+  /** Same-origin path with a `sig` token: works without the Authorization header, for that file only. */
+  url: string;
+  /** A download or preview must start before this; one that started may be resumed for a few hours. */
+  expiresAt: string;
+}
+
 export interface NotificationDto {
   id: string;
   kind: NotificationKind;

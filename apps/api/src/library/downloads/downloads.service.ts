@@ -15,6 +15,7 @@ import { INLINE_PREVIEW_KINDS, OFFICE_KINDS } from '../resources/file-kinds.js';
 import { canRead } from '../resources/resource-access.js';
 import { actorOf, resourceRefOf } from '../resources/resource-events.js';
 import { enqueueResourceChange } from '../resources/resource-outbox.js';
+import { FILE_LINK_RESUME_SECONDS, FileLinkErrors, type FileLink } from './file-links.js';
 import { etagOf, ifRangeHolds, noneMatch, parseRange } from './http-range.js';
 import { RenditionService } from './rendition.service.js';
 
@@ -23,6 +24,8 @@ export interface ConditionalHeaders {
   range?: string;
   ifNoneMatch?: string;
   ifRange?: string;
+  /** The request came with a signed link (`?sig=`) instead of the Authorization header. */
+  link?: FileLink;
 }
 
 /** What the controller sends: status, headers, and a body stream or an error (in the error shape). */
@@ -58,11 +61,13 @@ interface Served {
  * Downloads and previews: visibility on every read (404 for what the caller may not see), HTTP
  * Range (one range, 206/416) for resuming on weak links, ETag (the content hash) with
  * If-None-Match → 304, RFC 5987 file names. A download is counted once per request that starts
- * at byte 0. In S3 mode with `downloadRedirect`, downloads answer 302 to a short-lived presigned URL.
+ * at byte 0, and once per signed link (file-links.ts). In S3 mode with `downloadRedirect`, downloads answer 302 to a short-lived presigned URL.
  */
 @Injectable()
 export class DownloadsService {
   private readonly logger = new Logger('LibraryDownloads');
+  /** Signed links whose download or preview was counted, with when they expire. */
+  private readonly countedLinks = new Map<string, number>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -85,6 +90,12 @@ export class DownloadsService {
       : null;
     if (!file) throw LibraryErrors.fileNotFound();
     return this.download(p, resource, file, h);
+  }
+
+  /** Throws 404 unless the caller may read the file (before a signed link to it is issued). */
+  async checkReadable(p: Principal, fileId: string): Promise<void> {
+    const { file } = await this.loadFile(p, fileId);
+    this.servedOf(file); // 410 for purged bytes
   }
 
   async fileDownload(p: Principal, fileId: string, h: ConditionalHeaders): Promise<ObjectReply> {
@@ -117,7 +128,7 @@ export class DownloadsService {
     }
     const csp = served.mime === 'application/pdf' ? PDF_PREVIEW_CSP : PREVIEW_CSP;
     const reply = await this.serve(served, h, 'inline', { 'Content-Security-Policy': csp });
-    if (startsAtZero(reply) && h.method !== 'HEAD') {
+    if (startsAtZero(reply) && h.method !== 'HEAD' && this.firstUseOf(h.link)) {
       const ref = await this.refOf(resource);
       this.events.publish('resource.previewed', {
         resourceId: resource.id,
@@ -192,6 +203,7 @@ export class DownloadsService {
       this.store.kind === 's3' &&
       this.settings.downloadRedirect &&
       !h.range &&
+      !h.link?.resumeOnly &&
       h.method !== 'HEAD' &&
       !noneMatch(h.ifNoneMatch, served.etag)
     ) {
@@ -206,14 +218,29 @@ export class DownloadsService {
           throw toLibraryError(err, this.config.uploadMaxBytes);
         });
       if (url !== null) {
-        await this.countDownload(p, resource, file.id, null, served.size);
+        if (this.firstUseOf(h.link)) await this.countDownload(p, resource, file.id, null, served.size);
         return { status: 302, headers: { Location: url, 'Cache-Control': 'no-store' }, body: null };
       }
     }
     const reply = await this.serve(served, h, 'attachment', {});
-    if (startsAtZero(reply) && h.method !== 'HEAD')
+    if (startsAtZero(reply) && h.method !== 'HEAD' && this.firstUseOf(h.link))
       await this.countDownload(p, resource, file.id, null, served.size);
     return reply;
+  }
+
+  /**
+   * Without a link every download starting at byte 0 counts; with one, only the first (a video
+   * element may ask for `bytes=0-` again when it seeks back). Links live a few hours, so the
+   * memory is pruned as they expire. Per API instance.
+   */
+  private firstUseOf(link: FileLink | undefined): boolean {
+    if (!link) return true;
+    const now = Date.now();
+    if (this.countedLinks.size > 1000)
+      for (const [id, until] of this.countedLinks) if (until < now) this.countedLinks.delete(id);
+    if (this.countedLinks.has(link.linkId)) return false;
+    this.countedLinks.set(link.linkId, now + FILE_LINK_RESUME_SECONDS * 1000);
+    return true;
   }
 
   private servedOf(file: ResourceFile): Served {
@@ -246,6 +273,9 @@ export class DownloadsService {
     if (noneMatch(h.ifNoneMatch, s.etag)) return { status: 304, headers, body: null };
     let range = parseRange(h.range, s.size);
     if (range.kind === 'range' && !ifRangeHolds(h.ifRange, s.etag)) range = { kind: 'none' };
+    // A link past its start-by time serves only the rest of what it started (a resumed download,
+    // a video buffering on); a stale If-Range has already turned the range into the whole file.
+    if (h.link?.resumeOnly && !(range.kind === 'range' && range.start > 0)) throw FileLinkErrors.expired();
     if (range.kind === 'unsatisfiable') {
       return {
         status: 416,

@@ -1,10 +1,22 @@
-import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, type Principal } from '@tongke/auth';
-import type { FileOutlineDto } from '@tongke/contracts';
+import {
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { CurrentUser, Public, type Principal } from '@tongke/auth';
+import type { FileLinkDto, FileOutlineDto } from '@tongke/contracts';
 import type { Request, Response } from 'express';
 import { ResourcesService } from '../resources/resources.service.js';
 import { DownloadsService, type ConditionalHeaders } from './downloads.service.js';
+import { FileAccessGuard, fileLinkOf, FileLinkService } from './file-links.js';
 import { sendObject } from './send-object.js';
 
 export const conditionalHeadersOf = (req: Request): ConditionalHeaders => ({
@@ -12,6 +24,7 @@ export const conditionalHeadersOf = (req: Request): ConditionalHeaders => ({
   range: req.header('range'),
   ifNoneMatch: req.header('if-none-match'),
   ifRange: req.header('if-range'),
+  link: fileLinkOf(req),
 });
 
 @ApiTags('library')
@@ -21,10 +34,40 @@ export class FilesController {
   constructor(
     private readonly downloads: DownloadsService,
     private readonly resources: ResourcesService,
+    private readonly links: FileLinkService,
   ) {}
 
-  /** The file as an attachment; Range (206/416), ETag / If-None-Match (304). */
+  /**
+   * A signed link to download the file without the Authorization header (for the browser's own
+   * download manager): `{ url, expiresAt }`. Issued only to callers who may read the file (else 404).
+   */
+  @Post(':id/download-link')
+  async downloadLink(
+    @CurrentUser() me: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<FileLinkDto> {
+    await this.downloads.checkReadable(me, id);
+    return this.links.issue(me, id, 'download');
+  }
+
+  /** A signed link to the inline preview (a `<video src>` that plays with the browser's range requests). */
+  @Post(':id/preview-link')
+  async previewLink(
+    @CurrentUser() me: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<FileLinkDto> {
+    await this.downloads.checkReadable(me, id);
+    return this.links.issue(me, id, 'preview');
+  }
+
+  /**
+   * The file as an attachment; Range (206/416), ETag / If-None-Match (304). Authenticated by the
+   * Bearer token or by a `?sig=` link for this file (FileAccessGuard).
+   */
   @Get(':id/download')
+  @Public()
+  @UseGuards(FileAccessGuard)
+  @ApiQuery({ name: 'sig', required: false, description: 'a signed link token (download-link)' })
   @ApiProduces('application/octet-stream')
   async download(
     @CurrentUser() me: Principal,
@@ -37,6 +80,9 @@ export class FilesController {
 
   /** Inline, sandboxed: PDF, images, audio, video, text; office files as a LibreOffice PDF where installed. */
   @Get(':id/preview')
+  @Public()
+  @UseGuards(FileAccessGuard)
+  @ApiQuery({ name: 'sig', required: false, description: 'a signed link token (preview-link)' })
   async preview(
     @CurrentUser() me: Principal,
     @Param('id', ParseUUIDPipe) id: string,

@@ -13,6 +13,7 @@ import { useUser } from '../../auth/session';
 import { ErrorAlert, Field, Loading, SuccessNotice, useLoad } from '../../components/ui';
 import { errorMessage, formatDate, formatNumber } from '../../format';
 import { formatBytes, ResourceStatusBadge, saveBlob } from './library-ui';
+import { downloadByLink, downloadsByLink } from './file-links';
 import { downloadResumably, type DownloadProgress } from './resumable-download';
 import { ReviewActions } from './ReviewActions';
 
@@ -190,7 +191,10 @@ function DownloadCurrent({
     setProgress({ received: 0, total: null, resuming: false });
     setProblem(null);
     try {
-      saveBlob(await downloadResumably(`/api/resources/${r.id}/download`, setProgress), file.name);
+      // Large files stream to disk through the browser's download manager; small ones are
+      // fetched here, continuing after a dropped link, then saved.
+      if (downloadsByLink(file.size)) await downloadByLink(file.id, file.name);
+      else saveBlob(await downloadResumably(`/api/resources/${r.id}/download`, setProgress), file.name);
       // Counted by the server; shown at once without fetching the resource again (that would count a view).
       onDownloaded({ ...r, counts: { ...r.counts, downloads: r.counts.downloads + 1 } });
     } catch (e) {
@@ -386,10 +390,22 @@ function PreviewBody({ file }: { file: ResourceFileDto }) {
         : Promise.resolve(null),
     [file.id],
   );
+  const [linkRound, setLinkRound] = useState(0);
   useEffect(() => {
     if (!media) return;
     let live = true;
     let made: string | null = null;
+    // Audio and video play from a signed link with the browser's own range requests (nothing
+    // held in memory, playback starts at once); images are small and fetched here.
+    if (media !== 'img') {
+      api.fileLink(file.id, 'preview').then(
+        (link) => live && setUrl(link.url),
+        (e: unknown) => live && setFailure(e),
+      );
+      return () => {
+        live = false;
+      };
+    }
     api.fetchBlob(file.previewUrl).then(
       (b) => {
         if (!live) return;
@@ -402,7 +418,12 @@ function PreviewBody({ file }: { file: ResourceFileDto }) {
       live = false;
       if (made) URL.revokeObjectURL(made);
     };
-  }, [file.previewUrl, media]);
+  }, [file.id, file.previewUrl, media, linkRound]);
+  // A link starts playback only within minutes (then serves the rest): replaying after that
+  // asks for a new one, once.
+  const renewLink = () => {
+    if (linkRound < 1) setLinkRound((n) => n + 1);
+  };
 
   const openWindow = async (path: string) => {
     setFailure(null);
@@ -419,8 +440,10 @@ function PreviewBody({ file }: { file: ResourceFileDto }) {
       <ErrorAlert error={failure} />
       {media && !url && !failure && <Loading label={t('library.resource.loadingPreview')} />}
       {media === 'img' && url && <img src={url} alt={file.name} className="preview-media" />}
-      {media === 'video' && url && <video src={url} controls className="preview-media" />}
-      {media === 'audio' && url && <audio src={url} controls />}
+      {media === 'video' && url && (
+        <video src={url} controls preload="metadata" className="preview-media" onError={renewLink} />
+      )}
+      {media === 'audio' && url && <audio src={url} controls preload="metadata" onError={renewLink} />}
       {(file.kind === 'pdf' || (file.previewable && !media)) && (
         <button
           type="button"

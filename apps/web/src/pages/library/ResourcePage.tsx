@@ -8,6 +8,7 @@ import { usePageTitle } from '../../components/usePageTitle';
 import { errorMessage, formatDate, formatNumber } from '../../format';
 import { facetValueLabel } from './facet-labels';
 import { saveBlob } from './library-ui';
+import { downloadByLink, downloadsByLink } from './file-links';
 import { downloadResumably } from './resumable-download';
 import { ResourceActions, ResourceStanding, FilePreview, RatingPanel, VersionsPanel } from './ResourceExtras';
 import './library.css';
@@ -146,7 +147,10 @@ export function ResourcePage() {
   );
 }
 
-/** Downloads go through the API with the session's token, so the file is fetched and then saved. */
+/**
+ * Small files are fetched with the session's token (continuing after a dropped link) and then
+ * saved; large ones go to the browser's download manager through a signed link.
+ */
 function FileRow({ file }: { file: ResourceFileDto }) {
   const { t, i18n } = useTranslation();
   const [percent, setPercent] = useState<number | null>(null);
@@ -157,6 +161,10 @@ function FileRow({ file }: { file: ResourceFileDto }) {
     setPercent(0);
     setProblem(null);
     try {
+      if (downloadsByLink(file.size)) {
+        await downloadByLink(file.id, file.name);
+        return;
+      }
       const blob = await downloadResumably(file.downloadUrl, (p) =>
         setPercent(p.total ? Math.floor((p.received / p.total) * 100) : 0),
       );
