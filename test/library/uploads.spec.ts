@@ -282,6 +282,86 @@ describe('library: uploads', () => {
     expect(await stagingFiles()).toEqual([]);
   });
 
+  it('a renamed executable is refused by its first bytes: the first small PATCH gets 415 and the staged bytes are gone', async () => {
+    const resource = await createResource(ctx, county.master);
+    const exe = Buffer.concat([MEDIA_SAMPLES.exe, Buffer.alloc(200_000 - MEDIA_SAMPLES.exe.length, 0x90)]);
+    const path = await tusCreate(ctx, county.master, resource.id, '微课 第一课.mp4', exe.length);
+    const id = path.split('/').pop() ?? '';
+    expect(await stagingFiles()).toContain(id);
+
+    const first = await tusPatch(ctx, county.master, path, 0, exe.subarray(0, 16 * 1024));
+    expect(first.status).toBe(415);
+    expect(first.body).toEqual(
+      expect.objectContaining({ statusCode: 415, code: 'LIBRARY_FILE_TYPE_NOT_ALLOWED' }),
+    );
+    expect(first.body.message).toMatch(/可执行/);
+    expect((await stagingFiles()).filter((f) => f.startsWith(id))).toEqual([]);
+    // The upload is over: the next chunk is told why, and nothing was stored.
+    const next = await tusPatch(ctx, county.master, path, 16 * 1024, exe.subarray(16 * 1024, 32 * 1024));
+    expect(next.status).toBe(410);
+    expect(next.body.message).toMatch(/可执行/);
+    const status = await ctx.http.get(`/api/uploads/${id}`).set('Authorization', county.master.auth);
+    expect((status.body as UploadSessionDto).error?.code).toBe('LIBRARY_FILE_TYPE_NOT_ALLOWED');
+    expect(await fileRows(resource.id)).toBe(0);
+    expect(await stagingFiles()).toEqual([]);
+  });
+
+  it('a whole-file PATCH of an executable is answered after its first bytes, without waiting for the rest', async () => {
+    const resource = await createResource(ctx, county.master);
+    const total = 250_000;
+    const path = await tusCreate(ctx, county.master, resource.id, '课件.pptx', total);
+    const id = path.split('/').pop() ?? '';
+    const head = Buffer.concat([MEDIA_SAMPLES.exe, Buffer.alloc(32 * 1024 - MEDIA_SAMPLES.exe.length, 0x90)]);
+    // Only the first 32 KiB of the announced 250 000 bytes are ever sent.
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.request({
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'PATCH',
+        headers: {
+          Authorization: county.master.auth,
+          'Tus-Resumable': '1.0.0',
+          'Upload-Offset': '0',
+          'Content-Type': 'application/offset+octet-stream',
+          'Content-Length': String(total),
+        },
+      });
+      req.on('response', (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
+          req.destroy();
+        });
+      });
+      req.on('error', reject);
+      req.write(head);
+    });
+    expect(answer.status).toBe(415);
+    expect(JSON.parse(answer.body)).toEqual(
+      expect.objectContaining({ statusCode: 415, code: 'LIBRARY_FILE_TYPE_NOT_ALLOWED' }),
+    );
+    expect((await stagingFiles()).filter((f) => f.startsWith(id))).toEqual([]);
+    expect(await fileRows(resource.id)).toBe(0);
+  });
+
+  it('an allowed file sent in PATCHes smaller than its signature needs is judged once enough has arrived, and stored', async () => {
+    const resource = await createResource(ctx, county.master);
+    const docx = await buildDocx();
+    const path = await tusCreate(ctx, county.master, resource.id, '教案.docx', docx.length);
+    let offset = 0;
+    let last: Awaited<ReturnType<typeof tusPatch>> | undefined;
+    while (offset < docx.length) {
+      const chunk = docx.subarray(offset, offset + 1500);
+      last = await tusPatch(ctx, county.master, path, offset, chunk);
+      expect(last.status).toBe(offset + chunk.length < docx.length ? 204 : 200);
+      offset += chunk.length;
+    }
+    expect(last?.body).toEqual(expect.objectContaining({ kind: 'docx', name: '教案.docx' }));
+    expect(await stagingFiles()).toEqual([]);
+  });
+
   it('an empty file is refused', async () => {
     const resource = await createResource(ctx, county.master);
     const empty = await multipart(ctx, county.master, resource.id, '空.txt', Buffer.alloc(0));

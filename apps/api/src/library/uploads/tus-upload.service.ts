@@ -24,7 +24,7 @@ import {
   type IngestResult,
   type PreparedFile,
 } from './file-ingest.service.js';
-import { UploadStaging } from './upload-staging.js';
+import { UploadRefusedError, UploadStaging } from './upload-staging.js';
 
 const TUS_VERSION = '1.0.0';
 type Upload = Parameters<NonNullable<ServerOptions['onUploadCreate']>>[1];
@@ -118,6 +118,7 @@ export class TusUploadService {
       allowedOrigins: config.allowedOrigins,
       onUploadCreate: (req, upload) => this.onCreate(req, upload),
       onUploadFinish: (req, upload) => this.onFinish(req, upload),
+      onResponseError: (req, err) => this.onRefused(req, err),
     };
     this.server = new Server(options);
   }
@@ -174,7 +175,12 @@ export class TusUploadService {
       if (id !== null) await this.dropUnusedInflight(id);
     }
 
-    if (this.hookErrors.has(request)) throw this.hookErrors.get(request);
+    if (this.hookErrors.has(request)) {
+      // Refused before the body was read to its end (a wrong type seen in the first bytes):
+      // stop the client sending the rest.
+      if (!req.complete) res.setHeader('Connection', 'close');
+      throw this.hookErrors.get(request);
+    }
     if (response.status >= 400) throw tusError(response.status, await response.text());
     if (method === 'DELETE' && id !== null && response.status === 204) {
       await this.sessions().update(
@@ -308,6 +314,26 @@ export class TusUploadService {
       await this.staging.remove(upload.id);
       throw this.hookError(req, mapped);
     }
+  }
+
+  /**
+   * The staging store refused an upload by its first bytes (a disallowed type, sniffed while the
+   * first PATCH arrives): the session is marked failed and the staged bytes are removed at once,
+   * and the client gets LIBRARY_FILE_TYPE_NOT_ALLOWED instead of waiting for the whole file.
+   */
+  private async onRefused(req: Request, err: unknown): Promise<undefined> {
+    if (!(err instanceof UploadRefusedError)) return undefined;
+    const mapped = toLibraryError(err.reason, this.config.uploadMaxBytes);
+    const code = mapped instanceof AppError ? mapped.code : 'LIBRARY_FILE_TYPE_NOT_ALLOWED';
+    await this.sessions()
+      .update(
+        { id: err.uploadId, status: 'receiving' },
+        { status: 'failed', errorCode: code, errorMessage: err.reason.message.slice(0, 500) },
+      )
+      .catch(() => undefined);
+    await this.staging.remove(err.uploadId);
+    this.hookErrors.set(req, mapped);
+    return undefined;
   }
 
   /**

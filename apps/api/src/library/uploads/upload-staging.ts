@@ -1,12 +1,58 @@
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, open, rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { Transform, type Readable, type Writable } from 'node:stream';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '@tongke/config';
+import { TUS_METADATA_KEYS } from '@tongke/contracts';
+import { DEFAULT_PEEK_BYTES, DisallowedFileTypeError, sniffFileType } from '@tongke/files';
 import { FileStore } from '@tus/file-store';
 
 const UPLOAD_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Below this many bytes magic-number detection is not reliable (file-type samples 4100). */
+const SNIFF_MIN_BYTES = 4100;
+/** What the first bytes may still turn into with more of them (a zip may be a .docx). */
+const UNDECIDED_KINDS = new Set(['zip', 'cfb']);
+
+/** A staged upload refused by its first bytes; tus answers `status_code`, the service the real error. */
+export class UploadRefusedError extends Error {
+  readonly status_code = 415;
+  readonly body = 'upload refused';
+
+  constructor(
+    readonly uploadId: string,
+    readonly reason: DisallowedFileTypeError,
+  ) {
+    super(reason.message);
+  }
+}
+
+/**
+ * The verdict on the first `head.length` bytes of an upload (of `size` bytes, if known): a
+ * refusal only when it is certain — the whole sniffing window (or the whole file) has arrived,
+ * or enough bytes to recognise a disallowed kind that more bytes cannot change (an MZ
+ * executable, an ELF binary, a script). Anything else waits for more bytes, and the ingest
+ * pipeline sniffs the first 64 KiB again at the end anyway.
+ */
+export async function earlyVerdict(
+  head: Buffer,
+  name: string | undefined,
+  complete: boolean,
+): Promise<'accepted' | 'undecided' | DisallowedFileTypeError> {
+  if (head.length === 0) return 'undecided';
+  const whole = complete || head.length >= DEFAULT_PEEK_BYTES;
+  try {
+    await sniffFileType(head.subarray(0, DEFAULT_PEEK_BYTES), name, { complete });
+    return whole || head.length >= SNIFF_MIN_BYTES ? 'accepted' : 'undecided';
+  } catch (err) {
+    if (!(err instanceof DisallowedFileTypeError)) return 'undecided';
+    if (whole) return err;
+    const certain =
+      head.length >= SNIFF_MIN_BYTES && err.detected !== undefined && !UNDECIDED_KINDS.has(err.detected);
+    return certain ? err : 'undecided';
+  }
+}
 
 /**
  * @tus/file-store that can also copy a PATCH body, as it is written, into a second stream (the
@@ -16,8 +62,70 @@ const UPLOAD_ID = /^[A-Za-z0-9_-]{1,64}$/;
  */
 class TeeingFileStore extends FileStore {
   readonly tees = new Map<string, Writable>();
+  /** Uploads whose first bytes were judged allowed (so later PATCHes are not sniffed again). */
+  private readonly accepted = new Set<string>();
 
-  override write(readable: IncomingMessage | Readable, id: string, offset: number): Promise<number> {
+  constructor(private readonly options: { directory: string; expirationPeriodInMilliseconds: number }) {
+    super(options);
+  }
+
+  /**
+   * Writes a PATCH body; while the first 64 KiB of an upload are arriving, they are sniffed as
+   * they come (with the bytes already staged by earlier PATCHes), and a disallowed type stops the
+   * write at once with UploadRefusedError, long before the rest of the file would have arrived.
+   */
+  override async write(readable: IncomingMessage | Readable, id: string, offset: number): Promise<number> {
+    if (offset >= DEFAULT_PEEK_BYTES || this.accepted.has(id)) return this.teeingWrite(readable, id, offset);
+    const upload = await this.getUpload(id);
+    const staged = offset > 0 ? await readPrefix(join(this.options.directory, id), offset) : Buffer.alloc(0);
+    const name = upload.metadata?.[TUS_METADATA_KEYS.fileName] ?? undefined;
+    let head = staged;
+    let refusal: UploadRefusedError | undefined;
+    let decided = false;
+    const judge = async (ended: boolean): Promise<void> => {
+      const complete = ended && upload.size !== undefined && head.length >= upload.size;
+      const verdict = await earlyVerdict(head, name, complete);
+      if (verdict === 'undecided') return;
+      decided = true;
+      if (verdict === 'accepted') this.accepted.add(id);
+      else refusal = new UploadRefusedError(id, verdict);
+    };
+    const sniffer = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        if (decided) return callback(null, chunk);
+        head = Buffer.concat([head, chunk]);
+        if (head.length < SNIFF_MIN_BYTES) return callback(null, chunk);
+        judge(false).then(
+          () => callback(refusal ?? null, refusal ? undefined : chunk),
+          (err: unknown) => callback(err instanceof Error ? err : new Error(String(err))),
+        );
+      },
+      flush(callback) {
+        if (decided) return callback();
+        judge(true).then(
+          () => callback(refusal ?? null),
+          (err: unknown) => callback(err instanceof Error ? err : new Error(String(err))),
+        );
+      },
+    });
+    readable.on('error', (err) => sniffer.destroy(err));
+    try {
+      return await this.teeingWrite(readable.pipe(sniffer), id, offset);
+    } catch (err) {
+      if (refusal) throw refusal;
+      throw err;
+    } finally {
+      if (refusal) readable.unpipe(sniffer);
+    }
+  }
+
+  /** Forgets what was remembered about an upload that is gone. */
+  forget(id: string): void {
+    this.accepted.delete(id);
+    this.tees.delete(id);
+  }
+
+  private teeingWrite(readable: IncomingMessage | Readable, id: string, offset: number): Promise<number> {
     const side = offset === 0 ? this.tees.get(id) : undefined;
     if (!side) return super.write(readable, id, offset);
     this.tees.delete(id);
@@ -44,6 +152,18 @@ class TeeingFileStore extends FileStore {
       if (!side.writableEnded) side.destroy(new Error('upload body ended early'));
     });
     return super.write(readable.pipe(tee), id, offset);
+  }
+}
+
+/** The first `length` bytes of a staged file. */
+async function readPrefix(path: string, length: number): Promise<Buffer> {
+  const file = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(length);
+    const { bytesRead } = await file.read(buffer, 0, length, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await file.close();
   }
 }
 
@@ -87,6 +207,7 @@ export class UploadStaging implements OnModuleInit {
 
   async remove(id: string): Promise<void> {
     if (!UPLOAD_ID.test(id)) return;
+    this.datastore.forget(id);
     await rm(join(this.directory, id), { force: true });
     await rm(join(this.directory, `${id}.json`), { force: true });
   }
