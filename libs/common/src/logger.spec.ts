@@ -1,4 +1,6 @@
-import { pinoParams, redactUrl } from './logger.js';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { REDACT_PATHS, pinoParams, redactUrl } from './logger.js';
 
 describe('redactUrl: request URLs in log lines carry no signed-link tokens', () => {
   it('replaces the sig value of a download link and keeps the path and other parameters', () => {
@@ -29,5 +31,40 @@ describe('redactUrl: request URLs in log lines carry no signed-link tokens', () 
     });
     expect(JSON.stringify(logged)).not.toContain('SECRET');
     expect(logged.url).toBe('/api/files/f/download?sig=[redacted]');
+  });
+});
+
+describe('redaction of secrets in log lines', () => {
+  const capture = () => {
+    const lines: string[] = [];
+    const out = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(chunk.toString('utf8'));
+        done();
+      },
+    });
+    const logger = pino({ redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, out);
+    return { logger, lines };
+  };
+
+  it('never writes a presigned redirect URL, a token header or a password', () => {
+    const { logger, lines } = capture();
+    logger.info(
+      {
+        req: { headers: { authorization: 'Bearer eyJ.SECRET-JWT.sig' } },
+        res: {
+          headers: {
+            location: 'https://minio.example/obj?X-Amz-Signature=SECRET-SIG',
+            'set-cookie': 'a=SECRET-C',
+          },
+        },
+        body: { password: 'SECRET-PW', refreshToken: 'SECRET-RT' },
+      },
+      'request completed',
+    );
+    const line = lines.join('');
+    expect(line).toContain('request completed');
+    expect(line).not.toMatch(/SECRET/);
+    expect(line).toContain('[redacted]');
   });
 });

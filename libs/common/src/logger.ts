@@ -8,6 +8,8 @@ export const REDACT_PATHS = [
   'req.headers.cookie',
   'req.headers["upload-metadata"]',
   'res.headers["set-cookie"]',
+  // A presigned object-store redirect carries its signature in the URL.
+  'res.headers.location',
   '*.password',
   '*.currentPassword',
   '*.newPassword',
