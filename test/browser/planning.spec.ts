@@ -248,7 +248,14 @@ describe('collective lesson planning in the browser', () => {
       if (a !== b) throw new Error(`differs: "${a}" vs "${b}"`);
       return a;
     }, 20_000);
-    expect(both).toBe('一、导入（王老师：出示钟面）\n二、李老师：用折纸引出直角。');
+    // Both edits survive whole, once each. Which paragraph comes first when one side split the
+    // paragraph the other was typing into is the CRDT's call (y-prosemirror may rebuild a split
+    // paragraph), so the order is not asserted — see ARCHITECTURE, collaborative planning.
+    expect(both.split('一、导入（王老师：出示钟面）')).toHaveLength(2);
+    expect(both.split('二、李老师：用折纸引出直角。')).toHaveLength(2);
+    expect(both.replace(/\s/g, '').length).toBe(
+      '一、导入（王老师：出示钟面）二、李老师：用折纸引出直角。'.length,
+    );
     for (const p of [wp, lp]) await expectText(status(p), '已保存');
     await expectText(lp.getByTestId('presence'), '王老师（数学名师）');
     await wang.shot('merged');
