@@ -41,6 +41,9 @@ const encodeSync = (write: (e: encoding.Encoder) => void): Uint8Array => {
  * handshake, sends local edits (acknowledged once stored), applies relayed ones, and relays
  * awareness. It knows at every moment whether everything local is saved.
  */
+/** Awareness changes (cursor, section, presence) are sent at most this often. */
+const AWARENESS_COALESCE_MS = 50;
+
 export class PlanSyncProvider {
   readonly awareness: awarenessProtocol.Awareness;
   access: PlanAccessRole | null = null;
@@ -110,6 +113,7 @@ export class PlanSyncProvider {
   async destroy(): Promise<void> {
     if (this.destroyed) return;
     awarenessProtocol.removeAwarenessStates(this.awareness, [this.doc.clientID], 'destroy');
+    this.flushAwareness(); // the removal goes out before we leave
     this.destroyed = true;
     this.doc.off('update', this.onDocUpdate);
     this.awareness.off('update', this.onAwarenessUpdate);
@@ -295,10 +299,31 @@ export class PlanSyncProvider {
     if (clients.length > 0) this.sendAwareness(clients);
   };
 
+  private readonly pendingAwareness = new Set<number>();
+  private awarenessTimer: ReturnType<typeof setTimeout> | null = null;
+
   private sendAwareness(clients: number[]): void {
     if (!this.socket.connected || (!this.joined && !this.destroyed)) return;
+    for (const c of clients) this.pendingAwareness.add(c);
+    this.awarenessTimer ??= setTimeout(() => {
+      this.awarenessTimer = null;
+      this.flushAwareness();
+    }, AWARENESS_COALESCE_MS);
+  }
+
+  /**
+   * Not volatile: a presence change (who is here, which section) dropped while the transport
+   * upgrades or drains would stay wrong for everyone until the next renewal (15 s). Changes are
+   * coalesced instead, so a moving cursor costs at most one small message per interval.
+   */
+  private flushAwareness(): void {
+    if (this.awarenessTimer) clearTimeout(this.awarenessTimer);
+    this.awarenessTimer = null;
+    const clients = [...this.pendingAwareness];
+    this.pendingAwareness.clear();
+    if (clients.length === 0 || !this.socket.connected) return;
     const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients);
-    this.socket.volatile.emit('awareness', { planId: this.planId, update });
+    this.socket.emit('awareness', { planId: this.planId, update });
   }
 }
 
