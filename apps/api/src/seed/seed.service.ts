@@ -1,7 +1,9 @@
 import { Readable } from 'node:stream';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { UsageRecorder } from '@tongke/analytics';
 import { PasswordHasher } from '@tongke/auth';
+import { DomainEvents } from '@tongke/common';
 import type { LessonAttachment } from '@tongke/contracts';
 import { Classroom, Pairing, Region, School, User } from '@tongke/database';
 import { DataSource } from 'typeorm';
@@ -42,6 +44,8 @@ export class SeedService {
     private readonly review: ReviewService,
     private readonly packs: PacksService,
     private readonly equityDemo: EquityDemoService,
+    private readonly events: DomainEvents,
+    private readonly usage: UsageRecorder,
   ) {}
 
   async seedDemo(): Promise<SeedResult> {
@@ -123,6 +127,10 @@ export class SeedService {
     // Past months of usage for the equity dashboard.
     const region = users.get('district')?.regionId;
     if (region) await this.equityDemo.seed(region);
+    // What the seeding itself caused (uploads, approvals, views) is stored before anyone signs in,
+    // so the demo's first figures do not move under the first user's feet.
+    await this.events.drain();
+    await this.usage.flush();
     this.logger.log(`seeded demo county ${DEMO_REGION.name}`);
     return { created: true, logins, password: DEMO_PASSWORD };
   }
