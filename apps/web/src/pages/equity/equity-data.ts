@@ -8,6 +8,7 @@ import type {
   EquityUnit,
 } from '@tongke/contracts';
 import { api } from '../../api/client';
+import { saveBlob } from '../../save-blob';
 
 const enc = encodeURIComponent;
 
@@ -68,14 +69,5 @@ export const STATUS_ICON: Record<EquityStatus, string> = {
 
 /** Saves a CSV the API renders (it needs the session's token, so a plain link would not do). */
 export async function downloadCsv(apiPath: string, fileName: string): Promise<void> {
-  const blob = await api.fetchBlob(apiPath);
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  // Give the browser a moment to start the download before the URL goes.
-  window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  saveBlob(await api.fetchBlob(apiPath), fileName);
 }

@@ -12,7 +12,8 @@ import { api, ApiError } from '../../api/client';
 import { ErrorAlert, Field, Loading, SuccessNotice, useLoad } from '../../components/ui';
 import { usePageTitle } from '../../components/usePageTitle';
 import { errorMessage, fieldErrors } from '../../format';
-import { curriculumLine, formatBytes, saveBlob } from './library-ui';
+import { saveBlob } from '../../save-blob';
+import { curriculumLine, formatBytes } from './library-ui';
 import './library.css';
 
 /** 课程包: the caller's lesson packs, and a form to start one. */

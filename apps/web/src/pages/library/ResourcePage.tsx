@@ -7,7 +7,7 @@ import { ErrorAlert, Loading, LocaleBadge, useLoad } from '../../components/ui';
 import { usePageTitle } from '../../components/usePageTitle';
 import { errorMessage, formatDate, formatNumber } from '../../format';
 import { facetValueLabel } from './facet-labels';
-import { saveBlob } from './library-ui';
+import { saveBlob } from '../../save-blob';
 import { downloadByLink, downloadsByLink } from './file-links';
 import { downloadResumably } from './resumable-download';
 import { ResourceActions, ResourceStanding, FilePreview, RatingPanel, VersionsPanel } from './ResourceExtras';

@@ -16,18 +16,6 @@ export function formatBytes(lng: string, bytes: number): string {
   return `${new Intl.NumberFormat(lng, { maximumFractionDigits: u === 0 ? 0 : 1 }).format(n)} ${units[u]}`;
 }
 
-/** Hands a fetched file to the browser's download (the API needs the token, so no plain link). */
-export function saveBlob(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  window.setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
-
 /** The library's own tabs, under the main navigation on every /library page. */
 export function LibraryNav() {
   const { t } = useTranslation();

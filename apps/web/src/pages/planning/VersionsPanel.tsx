@@ -4,6 +4,7 @@ import type { PlanChangeSummaryDto, PlanDto, PlanVersionContentDto } from '@tong
 import { ErrorAlert, Field, SuccessNotice, useLoad } from '../../components/ui';
 import { formatDate } from '../../format';
 import { planningApi } from '../../planning/api';
+import { saveBlob } from '../../save-blob';
 
 const CURRENT = 'current';
 const changed = (s: PlanChangeSummaryDto) => s.sections.filter((c) => c.added > 0 || c.removed > 0);
@@ -95,16 +96,7 @@ export function VersionsPanel({
                 className="btn btn-ghost btn-small"
                 disabled={busy}
                 onClick={() =>
-                  act(planningApi.exportDocx(plan.id, v.id), ({ blob, fileName }) => {
-                    const url = URL.createObjectURL(blob);
-                    const a = document.createElement('a');
-                    a.href = url;
-                    a.download = fileName;
-                    document.body.append(a);
-                    a.click();
-                    a.remove();
-                    window.setTimeout(() => URL.revokeObjectURL(url), 60_000);
-                  })
+                  act(planningApi.exportDocx(plan.id, v.id), ({ blob, fileName }) => saveBlob(blob, fileName))
                 }
               >
                 {t('planning.downloadDocx')}
