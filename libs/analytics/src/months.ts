@@ -48,11 +48,3 @@ export function parsePeriod(key: string): EquityPeriodDto | null {
   }
   return { key, kind: from === to ? 'month' : 'term', from, to, months: monthRange(from, to) };
 }
-
-/** The term a month belongs to (`2026-autumn`, `2027-spring`). */
-export function termOf(month: string): string {
-  const [y, m] = month.split('-').map(Number);
-  if (m >= 9) return `${y}-autumn`;
-  if (m === 1) return `${y - 1}-autumn`;
-  return `${y}-spring`;
-}

@@ -9,6 +9,18 @@
  */
 
 export const EQUITY_PERIOD_PATTERN = /^\d{4}-(0[1-9]|1[0-2]|autumn|spring)$/;
+/**
+ * The school term a month (`YYYY-MM`) belongs to: September–January is the autumn term of the
+ * school year that starts that September (`2026-autumn`), February–August the spring term
+ * (`2027-spring`). Shared by the API's period parsing and the web's period picker.
+ */
+export function termOf(month: string): string {
+  const [y = 0, m = 1] = month.split('-').map(Number);
+  if (m >= 9) return `${y}-autumn`;
+  if (m === 1) return `${y - 1}-autumn`;
+  return `${y}-spring`;
+}
+
 export const EQUITY_STAGES = ['primary', 'junior'] as const;
 export type EquityStage = (typeof EQUITY_STAGES)[number];
 

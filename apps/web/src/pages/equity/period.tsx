@@ -1,6 +1,7 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
+import { termOf } from '@tongke/contracts';
 
 /**
  * The period a report covers, as the equity API spells it: a month `2026-11`, or a term
@@ -14,14 +15,6 @@ const TERM = /^(\d{4})-(autumn|spring)$/;
 
 export function currentMonth(now = new Date()): string {
   return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}`;
-}
-
-/** The term a month belongs to: September–January is the autumn term, February–August spring. */
-export function termOf(month: string): string {
-  const [y = 0, m = 1] = month.split('-').map(Number);
-  if (m >= 9) return `${y}-autumn`;
-  if (m === 1) return `${y - 1}-autumn`;
-  return `${y}-spring`;
 }
 
 export function parsePeriod(raw: string | null): Period | null {
