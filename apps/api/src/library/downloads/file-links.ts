@@ -1,6 +1,6 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { TokenService, type Principal } from '@tongke/auth';
-import { AppError, CommonErrors } from '@tongke/common';
+import { TokenService, bearerPrincipal, type Principal } from '@tongke/auth';
+import { AppError } from '@tongke/common';
 import type { FileLinkDto, UserRole } from '@tongke/contracts';
 import type { Request } from 'express';
 
@@ -134,13 +134,8 @@ export class FileAccessGuard implements CanActivate {
       req.fileLink = link;
       return true;
     }
-    const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-    const principal = match ? this.tokens.verifyAccess(match[1]) : null;
-    if (!principal)
-      throw CommonErrors.unauthenticated(
-        match ? 'Access token invalid or expired' : 'Authentication required',
-      );
-    req.principal = principal;
+    // No link: the same bearer check as every other route.
+    req.principal = bearerPrincipal(this.tokens, req.headers.authorization);
     return true;
   }
 }
