@@ -304,17 +304,27 @@ export class ApiClient {
    * A lesson material's bytes as a raw Response, for the classroom screen to prefetch (a library
    * resource's current file, or a lesson pack as one zip). Throws ApiError when refused.
    */
-  async lessonMaterialDownload(m: MaterialRef): Promise<Response> {
-    const path =
+  lessonMaterialDownload(m: MaterialRef): Promise<Response> {
+    return this.fetchRaw(
+      'GET',
       m.kind === 'pack'
         ? `/packs/${encodeURIComponent(m.id)}/download.zip`
-        : `/resources/${encodeURIComponent(m.id)}/download`;
+        : `/resources/${encodeURIComponent(m.id)}/download`,
+    );
+  }
+
+  /**
+   * A file's raw Response (`/api/…` or a path below it): authenticated, with one retry after the
+   * session is renewed on a 401; throws ApiError when refused.
+   */
+  async fetchRaw(method: Method, apiPath: string): Promise<Response> {
+    const path = apiPath.replace(/^\/api(?=\/)/, '');
     const used = this.accessToken;
-    let res = await this.send('GET', path, {}, used);
+    let res = await this.send(method, path, {}, used);
     if (res.status === 401) {
       let token = this.accessToken && this.accessToken !== used ? this.accessToken : null;
       if (!token) token = (await this.refreshOnce())?.accessToken ?? null;
-      if (token) res = await this.send('GET', path, {}, token);
+      if (token) res = await this.send(method, path, {}, token);
     }
     if (!res.ok) await this.parse<never>(res);
     return res;
@@ -339,12 +349,7 @@ export class ApiClient {
   }
   /** A file the API serves behind authentication (e.g. a resource file's downloadUrl), as a Blob. */
   async fetchBlob(apiPath: string): Promise<Blob> {
-    const path = apiPath.replace(/^\/api(?=\/)/, '');
-    let res = await this.send('GET', path, {}, this.accessToken);
-    if (res.status === 401)
-      res = await this.send('GET', path, {}, (await this.refreshOnce())?.accessToken ?? null);
-    if (!res.ok) return this.parse<never>(res);
-    return res.blob();
+    return (await this.fetchRaw('GET', apiPath)).blob();
   }
 
   // ---- library: resources, review, lesson packs (资源库) ------------------------------------

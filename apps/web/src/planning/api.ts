@@ -1,7 +1,6 @@
 import type {
   AddGroupMemberRequest,
   CreatePlanCommentRequest,
-  ErrorResponse,
   GroupMemberCandidateDto,
   CreatePlanRequest,
   CreatePlanningSessionRequest,
@@ -20,7 +19,7 @@ import type {
   UpdatePlanRequest,
   UpdatePlanningSessionRequest,
 } from '@tongke/contracts';
-import { ApiError, api } from '../api/client';
+import { api } from '../api/client';
 
 const enc = encodeURIComponent;
 
@@ -82,19 +81,7 @@ export const planningApi = {
     ),
   /** The version as a DOCX file (the API's POST export), with the file name it suggests. */
   async exportDocx(planId: string, versionId: string): Promise<{ blob: Blob; fileName: string }> {
-    const send = async (renew: boolean) => {
-      const token = await api.accessTokenForUpload(renew);
-      return fetch(`/api/plans/${enc(planId)}/versions/${enc(versionId)}/export.docx`, {
-        method: 'POST',
-        headers: token ? { authorization: `Bearer ${token}` } : {},
-      });
-    };
-    let res = await send(false);
-    if (res.status === 401) res = await send(true);
-    if (!res.ok) {
-      const body = (await res.json().catch(() => null)) as ErrorResponse | null;
-      throw new ApiError(body ?? { statusCode: res.status, code: 'EXPORT_FAILED', message: res.statusText });
-    }
+    const res = await api.fetchRaw('POST', `/plans/${enc(planId)}/versions/${enc(versionId)}/export.docx`);
     const disposition = res.headers.get('content-disposition') ?? '';
     const star = /filename\*=UTF-8''([^;]+)/i.exec(disposition);
     return { blob: await res.blob(), fileName: star ? decodeURIComponent(star[1]) : 'plan.docx' };
