@@ -150,9 +150,3 @@ export function myCsv(d: EquityMyActivityDto): CsvFile {
   }
   return { fileName: `我的教研活动-${d.period.key}.csv`, body: toCsv(rows) };
 }
-
-/** Content-Disposition with an ASCII fallback and the UTF-8 name (RFC 6266 / 5987). */
-export function contentDisposition(fileName: string): string {
-  const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
-}

@@ -8,6 +8,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentUser, type Principal } from '@tongke/auth';
+import { contentDisposition } from '@tongke/files';
 import {
   EQUITY_STAGES,
   type EquityDistrictOverviewDto,
@@ -19,7 +20,7 @@ import {
 } from '@tongke/contracts';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { Response } from 'express';
-import { contentDisposition, myCsv, overviewCsv, pairingCsv, schoolCsv, type CsvFile } from './equity-csv.js';
+import { myCsv, overviewCsv, pairingCsv, schoolCsv, type CsvFile } from './equity-csv.js';
 import { EquityService } from './equity.service.js';
 
 class EquityQueryDto implements EquityQuery {

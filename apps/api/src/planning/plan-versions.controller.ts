@@ -11,6 +11,7 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, type Principal } from '@tongke/auth';
+import { contentDisposition } from '@tongke/files';
 import {
   CreatePlanVersionDto,
   PlanChangesQueryDto,
@@ -84,7 +85,7 @@ export class PlanVersionsController {
     return new StreamableFile(docx, {
       type: DOCX,
       length: docx.length,
-      disposition: `attachment; filename="plan.docx"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
+      disposition: contentDisposition(fileName),
     });
   }
 
