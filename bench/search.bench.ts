@@ -5,6 +5,8 @@
  *   BENCH_DOCS=20000 npm run bench:search       # a smaller corpus
  *   BENCH_PHASE_MS=8000 npm run bench:search    # shorter phases (default 12 s each)
  *   DATABASE_URL=postgres://… / MEILI_URL=…     # PostgreSQL for the ILIKE baseline / Meilisearch
+ *   BENCH_CLIENTS=50 BENCH_ENDPOINTS=floor,search   # subsets while iterating (endpoints: floor, ilike,
+ *                                                   # search (no result cache), cached)
  *
  * The API runs in a child process (its own heap and core, as in production); this process is
  * the client. The child generates the synthetic corpus of libs/search/bench (Chinese titles,
@@ -45,7 +47,8 @@ import { User } from '@tongke/database';
 const DOCS = Number(process.env.BENCH_DOCS ?? 100_000);
 const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? 12_000);
 const MAX_REQUESTS = Number(process.env.BENCH_MAX_REQUESTS ?? 4_000);
-const CONCURRENCY = [1, 10, 50];
+const CONCURRENCY = (process.env.BENCH_CLIENTS ?? '1,10,50').split(',').map(Number);
+const ENDPOINTS = new Set((process.env.BENCH_ENDPOINTS ?? 'floor,ilike,search,cached').split(','));
 const USERS = 2_000;
 const VIEWERS = 16;
 const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0123';
@@ -437,9 +440,15 @@ interface PhaseResult {
   samples: Sample[];
   wallMs: number;
   errors: number;
+  bytes: number;
 }
 
-function get(agent: http.Agent, port: number, path: string, token: string): Promise<number> {
+function get(
+  agent: http.Agent,
+  port: number,
+  path: string,
+  token: string,
+): Promise<{ status: number; bytes: number }> {
   return new Promise((resolve, reject) => {
     const req = http.get(
       {
@@ -450,8 +459,9 @@ function get(agent: http.Agent, port: number, path: string, token: string): Prom
         headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
       },
       (res) => {
-        res.on('data', () => undefined);
-        res.on('end', () => resolve(res.statusCode ?? 0));
+        let bytes = 0;
+        res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes }));
         res.on('error', reject);
       },
     );
@@ -470,6 +480,7 @@ async function phase(
   const samples: Sample[] = [];
   let errors = 0;
   let sent = 0;
+  let bytes = 0;
   const r = rng(clients * 31 + name.length);
   // Warm the connections (and JIT) first; not measured.
   await Promise.all(
@@ -484,8 +495,9 @@ async function phase(
         const query = QUERIES[Math.floor(r() * QUERIES.length)];
         const token = tokens[Math.floor(r() * tokens.length)];
         const t = performance.now();
-        const status = await get(agent, port, path(query), token);
+        const { status, bytes: size } = await get(agent, port, path(query), token);
         const ms = performance.now() - t;
+        bytes += size;
         if (status !== 200) errors += 1;
         else samples.push({ ms, facets: query.facets, query: query.params });
       }
@@ -493,7 +505,7 @@ async function phase(
   );
   const wallMs = performance.now() - t0;
   agent.destroy();
-  return { name, clients, samples, wallMs, errors };
+  return { name, clients, samples, wallMs, errors, bytes };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -534,7 +546,8 @@ function send(child: ChildProcess, m: Settings): Promise<void> {
 async function main(): Promise<void> {
   const started = Date.now();
   console.log(
-    `Search bench: ${DOCS.toLocaleString('en')} resources, phases of ${PHASE_MS / 1000} s (≤ ${MAX_REQUESTS} requests), clients ${CONCURRENCY.join('/')}`,
+    `Search bench: ${DOCS.toLocaleString('en')} resources, phases of ${PHASE_MS / 1000} s (≤ ${MAX_REQUESTS} requests), ` +
+      `clients ${CONCURRENCY.join('/')}, endpoints ${[...ENDPOINTS].join('/')}`,
   );
   console.log('Starting the API (child process): bulk insert, then the index build…');
   const child = fork(fileURLToPath(import.meta.url), ['serve'], {
@@ -563,14 +576,22 @@ async function main(): Promise<void> {
   const results: PhaseResult[] = [];
   try {
     for (const clients of CONCURRENCY) {
-      results.push(await phase('HTTP floor (fixed body)', port, tokens, clients, () => '/api/client-config'));
-      results.push(
-        await phase('ILIKE (naive SQL)', port, tokens, clients, (q) => `/bench/ilike?${q.params}`),
-      );
-      await send(child, { type: 'settings', resultCacheSize: 0 });
-      results.push(await phase('search, no result cache', port, tokens, clients, searchPath));
-      await send(child, { type: 'settings', resultCacheSize: 500 });
-      results.push(await phase('search, result cache', port, tokens, clients, searchPath));
+      if (ENDPOINTS.has('floor'))
+        results.push(
+          await phase('HTTP floor (fixed body)', port, tokens, clients, () => '/api/client-config'),
+        );
+      if (ENDPOINTS.has('ilike'))
+        results.push(
+          await phase('ILIKE (naive SQL)', port, tokens, clients, (q) => `/bench/ilike?${q.params}`),
+        );
+      if (ENDPOINTS.has('search')) {
+        await send(child, { type: 'settings', resultCacheSize: 0 });
+        results.push(await phase('search, no result cache', port, tokens, clients, searchPath));
+      }
+      if (ENDPOINTS.has('cached')) {
+        await send(child, { type: 'settings', resultCacheSize: 500 });
+        results.push(await phase('search, result cache', port, tokens, clients, searchPath));
+      }
       process.stdout.write(`  measured ${clients} client(s)\n`);
     }
   } finally {
@@ -585,7 +606,7 @@ async function main(): Promise<void> {
   }
   const header =
     `${padEnd('endpoint', 26)}${pad('clients', 8)}${pad('requests', 9)}${pad('req/s', 8)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}` +
-    `${pad('max ms', 9)}${pad('p99÷floor', 11)}${pad('p99÷ILIKE', 11)}${pad('errors', 8)}`;
+    `${pad('max ms', 9)}${pad('p99÷floor', 11)}${pad('p99÷ILIKE', 11)}${pad('errors', 8)}${pad('kB/resp', 9)}`;
   console.log(`\n${header}\n${'-'.repeat(header.length)}`);
   for (const r of results) {
     const s = stats(r.samples, r.wallMs);
@@ -594,7 +615,8 @@ async function main(): Promise<void> {
     console.log(
       `${padEnd(r.name, 26)}${pad(String(r.clients), 8)}${pad(String(s.n), 9)}${pad(s.rps.toFixed(0), 8)}${pad(f1(s.p50), 9)}` +
         `${pad(f1(s.p99), 9)}${pad(f1(s.max), 9)}${pad(fl ? `${(s.p99 / fl.p99).toFixed(1)}×` : '', 11)}` +
-        `${pad(il ? `${(s.p99 / il.p99).toFixed(2)}×` : '', 11)}${pad(String(r.errors), 8)}`,
+        `${pad(il ? `${(s.p99 / il.p99).toFixed(2)}×` : '', 11)}${pad(String(r.errors), 8)}` +
+        `${pad((r.bytes / Math.max(1, s.n + r.errors) / 1024).toFixed(1), 9)}`,
     );
   }
 

@@ -1,10 +1,13 @@
-import type {
-  ResourceSearchDocument,
-  SearchHealth,
-  SearchQuery,
-  SearchResult,
-  SearchSuggestion,
-  SearchViewer,
+import {
+  SEARCH_FACETS,
+  type ResourceSearchDocument,
+  type SearchFacetCounts,
+  type SearchFacetName,
+  type SearchHealth,
+  type SearchQuery,
+  type SearchResult,
+  type SearchSuggestion,
+  type SearchViewer,
 } from './search.types.js';
 
 /**
@@ -26,6 +29,41 @@ export abstract class SearchEngine {
   abstract delete(ids: readonly string[]): Promise<void>;
 
   abstract search(query: SearchQuery, viewer: SearchViewer): Promise<SearchResult>;
+
+  /**
+   * The facet counts of `result` (the answer to `search(query, viewer)`), except that each
+   * filtered facet is counted without its own filter (every other filter still applies), so a
+   * sidebar can offer the values one could add or switch to. By default one more search per
+   * filtered facet; adapters may do it in one pass.
+   */
+  async disjunctiveFacetCounts(
+    query: SearchQuery,
+    viewer: SearchViewer,
+    result: SearchResult,
+  ): Promise<SearchFacetCounts> {
+    const out: SearchFacetCounts = { ...result.facets };
+    for (const facet of SEARCH_FACETS) {
+      if ((query.filters?.[facet]?.length ?? 0) > 0)
+        out[facet] = await this.facetWithoutItsFilter(query, viewer, facet);
+    }
+    return out;
+  }
+
+  /** One facet's counts for `query` with every filter but that facet's own. */
+  protected async facetWithoutItsFilter(
+    query: SearchQuery,
+    viewer: SearchViewer,
+    facet: SearchFacetName,
+  ): Promise<Record<string, number>> {
+    const others = { ...query.filters };
+    delete others[facet];
+    // Newest order skips scoring; one hit is the least an engine returns.
+    const r = await this.search(
+      { q: query.q, filters: others, sort: 'newest', page: 1, pageSize: 1 },
+      viewer,
+    );
+    return r.facets[facet];
+  }
 
   /** Resource titles matching a prefix (Chinese characters or pinyin), visible to the viewer. */
   abstract suggest(prefix: string, viewer: SearchViewer, limit?: number): Promise<SearchSuggestion[]>;

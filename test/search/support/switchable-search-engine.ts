@@ -3,6 +3,7 @@ import {
   SearchUnavailableError,
   type EmbeddedSearchEngine,
   type ResourceSearchDocument,
+  type SearchFacetCounts,
   type SearchHealth,
   type SearchQuery,
   type SearchResult,
@@ -78,6 +79,15 @@ export class SwitchableSearchEngine extends SearchEngine {
   async search(query: SearchQuery, viewer: SearchViewer): Promise<SearchResult> {
     this.gate('search');
     return this.inner.search(query, viewer);
+  }
+
+  override async disjunctiveFacetCounts(
+    query: SearchQuery,
+    viewer: SearchViewer,
+    result: SearchResult,
+  ): Promise<SearchFacetCounts> {
+    this.gate('search');
+    return this.inner.disjunctiveFacetCounts(query, viewer, result);
   }
 
   async suggest(prefix: string, viewer: SearchViewer, limit?: number): Promise<SearchSuggestion[]> {

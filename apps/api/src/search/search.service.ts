@@ -13,7 +13,6 @@ import {
 import {
   SearchEngine,
   SearchUnavailableError,
-  type SearchFacetCounts,
   type SearchFilters,
   type SearchQuery,
   type SearchViewer,
@@ -103,7 +102,14 @@ export class SearchService implements OnModuleDestroy {
 
     const [result, facets] = await guarded(async () => {
       const main = await this.engine.search(query, viewer);
-      return [main, await this.facetCounts(query, viewer, main.facets)] as const;
+      // A filtered facet is counted without its own filter (every other filter still applies), so
+      // the sidebar keeps showing the values one could add or switch to.
+      const disjunctive =
+        this.settings.disjunctiveFacets && SEARCH_FACET_NAMES.some((f) => (filters[f]?.length ?? 0) > 0);
+      return [
+        main,
+        disjunctive ? await this.engine.disjunctiveFacetCounts(query, viewer, main) : main.facets,
+      ] as const;
     });
     const pageSize = result.pageSize;
     const dto: SearchResponseDto = {
@@ -122,31 +128,6 @@ export class SearchService implements OnModuleDestroy {
     };
     this.cache.set(key, dto);
     return dto;
-  }
-
-  /**
-   * A filtered facet is counted without its own filter (every other filter still applies), so the
-   * sidebar keeps showing the values one could add or switch to.
-   */
-  private async facetCounts(
-    query: SearchQuery,
-    viewer: SearchViewer,
-    counts: SearchFacetCounts,
-  ): Promise<SearchFacetCounts> {
-    const filtered = SEARCH_FACET_NAMES.filter((f) => (query.filters?.[f]?.length ?? 0) > 0);
-    if (!this.settings.disjunctiveFacets || filtered.length === 0) return counts;
-    const out: SearchFacetCounts = { ...counts };
-    for (const facet of filtered) {
-      const others: SearchFilters = { ...query.filters };
-      delete others[facet];
-      // Newest order skips scoring; one hit is the least the engine returns.
-      const r = await this.engine.search(
-        { q: query.q, filters: others, sort: 'newest', page: 1, pageSize: 1 },
-        viewer,
-      );
-      out[facet] = r.facets[facet];
-    }
-    return out;
   }
 
   async suggest(p: Principal, req: SearchSuggestRequest): Promise<SearchSuggestResponse> {

@@ -1,6 +1,8 @@
+import { andCount, andInto, clearBit, orInto, resized, setBit, wordsFor, type Bits } from './bitset.js';
 import {
   SEARCH_FACETS,
   type ResourceSearchDocument,
+  type SearchFacetCounts,
   type SearchFacetName,
   type SearchFilters,
   type SearchViewer,
@@ -46,6 +48,22 @@ export type FilterMasks = { facet: SearchFacetName; codes: Int32Array; allowed: 
 
 export type SortKey = 'createdAt' | 'downloads' | 'ratingAvg' | 'ratingCount';
 
+/** The orders a list can be sorted in other than relevance. */
+export type ColumnSort = 'newest' | 'downloads' | 'rating';
+
+function addTo(map: Map<number, Set<number>>, key: number, slot: number): void {
+  let set = map.get(key);
+  if (set === undefined) map.set(key, (set = new Set()));
+  set.add(slot);
+}
+
+function removeFrom(map: Map<number, Set<number>>, key: number, slot: number): void {
+  const set = map.get(key);
+  if (set === undefined) return;
+  set.delete(slot);
+  if (set.size === 0) map.delete(key);
+}
+
 /**
  * Column store of the attributes queries filter, facet and sort on, indexed by slot. Keeping them
  * in typed arrays makes visibility, filters and facet counts a tight loop over the matching slots
@@ -70,12 +88,30 @@ export class DocColumns {
   private readonly schools = new Interner();
   private readonly regions = new Interner();
   private readonly users = new Interner();
+  // Visibility as sets: published public documents (and all published ones, for admins) as
+  // bitsets; district, school and own documents, a few per viewer, as slot sets by region,
+  // school and author. A viewer's bitset is then one copy and a few hundred bit sets.
+  private publicBits: Bits = new Uint32Array(0);
+  private publishedBits: Bits = new Uint32Array(0);
+  private readonly districtSlots = new Map<number, Set<number>>();
+  private readonly schoolSlots = new Map<number, Set<number>>();
+  private readonly authorSlots = new Map<number, Set<number>>();
+  /** Per facet, per interned value: the live slots with that value. */
+  private readonly facetBits = {} as Record<SearchFacetName, Bits[]>;
+  /** Slots in each non-relevance order, built on first use after a change. */
+  private orders: Partial<Record<ColumnSort, Int32Array>> = {};
 
   constructor() {
     for (const f of SEARCH_FACETS) {
       this.facetCodes[f] = new Int32Array(0);
       this.facetValues[f] = new Interner();
+      this.facetBits[f] = [];
     }
+  }
+
+  /** Words of every slot bitset. */
+  get words(): number {
+    return wordsFor(this.capacity);
   }
 
   private ensure(slot: number): void {
@@ -96,11 +132,16 @@ export class DocColumns {
       this.sortValues[key] = grow(this.sortValues[key], (n) => new Float64Array(n));
     }
     for (const f of SEARCH_FACETS) this.facetCodes[f] = grow(this.facetCodes[f], (n) => new Int32Array(n));
+    const words = wordsFor(next);
+    this.publicBits = resized(this.publicBits, words);
+    this.publishedBits = resized(this.publishedBits, words);
+    for (const f of SEARCH_FACETS) this.facetBits[f] = this.facetBits[f].map((b) => resized(b, words));
     this.capacity = next;
   }
 
   set(slot: number, doc: ResourceSearchDocument): void {
     this.ensure(slot);
+    if (this.live[slot] === 1) this.remove(slot);
     this.live[slot] = 1;
     this.status[slot] = STATUS[doc.status];
     this.visibility[slot] = VISIBILITY[doc.visibility];
@@ -111,11 +152,124 @@ export class DocColumns {
     this.sortValues.downloads[slot] = doc.downloads;
     this.sortValues.ratingAvg[slot] = doc.ratingAvg;
     this.sortValues.ratingCount[slot] = doc.ratingCount;
-    for (const f of SEARCH_FACETS) this.facetCodes[f][slot] = this.facetValues[f].intern(doc[f]);
+    for (const f of SEARCH_FACETS) {
+      const code = this.facetValues[f].intern(doc[f]);
+      this.facetCodes[f][slot] = code;
+      const bits = this.facetBits[f];
+      while (bits.length <= code) bits.push(new Uint32Array(this.words));
+      setBit(bits[code] ?? new Uint32Array(0), slot);
+    }
+    this.placeVisibility(slot, true);
+    this.orders = {};
   }
 
   remove(slot: number): void {
-    if (slot < this.capacity) this.live[slot] = 0;
+    if (slot >= this.capacity || this.live[slot] !== 1) return;
+    this.placeVisibility(slot, false);
+    for (const f of SEARCH_FACETS) {
+      const bits = this.facetBits[f][this.facetCodes[f][slot] ?? -1];
+      if (bits !== undefined) clearBit(bits, slot);
+    }
+    this.live[slot] = 0;
+    this.orders = {};
+  }
+
+  private placeVisibility(slot: number, add: boolean): void {
+    const published = this.status[slot] === STATUS.published;
+    const toSet = add ? addTo : removeFrom;
+    toSet(this.authorSlots, this.author[slot] ?? -1, slot);
+    if (!published) return;
+    (add ? setBit : clearBit)(this.publishedBits, slot);
+    switch (this.visibility[slot]) {
+      case VISIBILITY.public:
+        (add ? setBit : clearBit)(this.publicBits, slot);
+        break;
+      case VISIBILITY.district:
+        toSet(this.districtSlots, this.region[slot] ?? -1, slot);
+        break;
+      case VISIBILITY.school:
+        toSet(this.schoolSlots, this.school[slot] ?? -1, slot);
+        break;
+    }
+  }
+
+  /** Every slot the viewer may see (the isVisible() rule), as a fresh bitset. */
+  visibleBits(v: ResolvedViewer): Bits {
+    const bits = new Uint32Array(this.words);
+    bits.set(v.admin ? this.publishedBits : this.publicBits);
+    if (!v.admin) {
+      if (v.region >= 0) for (const slot of this.districtSlots.get(v.region) ?? []) setBit(bits, slot);
+      if (v.school >= 0) for (const slot of this.schoolSlots.get(v.school) ?? []) setBit(bits, slot);
+    }
+    if (v.user >= 0) for (const slot of this.authorSlots.get(v.user) ?? []) setBit(bits, slot);
+    return bits;
+  }
+
+  /** The slots with one of the given values of a facet (masks hold interned codes). */
+  facetFilterBits(mask: FilterMasks[number]): Bits {
+    const bits = new Uint32Array(this.words);
+    const all = this.facetBits[mask.facet];
+    for (let code = 0; code < all.length; code += 1) {
+      const values = all[code];
+      if (mask.allowed[code] === 1 && values !== undefined) orInto(bits, values);
+    }
+    return bits;
+  }
+
+  /** `into` restricted to the slots passing every filter. */
+  applyFilters(into: Bits, masks: FilterMasks): void {
+    for (const m of masks) andInto(into, this.facetFilterBits(m));
+  }
+
+  /** Facet value counts of the slots in a bitset (AND + popcount per value). */
+  facetCountsOfBits(
+    bits: Bits,
+    facets: readonly SearchFacetName[] = SEARCH_FACETS,
+  ): Partial<SearchFacetCounts> {
+    const out: Partial<SearchFacetCounts> = {};
+    for (const f of facets) {
+      const record: Record<string, number> = {};
+      const values = this.facetValues[f].values;
+      this.facetBits[f].forEach((valueBits, code) => {
+        const count = andCount(bits, valueBits);
+        if (count > 0) record[values[code] ?? ''] = count;
+      });
+      out[f] = record;
+    }
+    return out;
+  }
+
+  /** Number of distinct values over all facets (the cost of counting facets by bitsets). */
+  get facetValueCount(): number {
+    let n = 0;
+    for (const f of SEARCH_FACETS) n += this.facetBits[f].length;
+    return n;
+  }
+
+  /**
+   * Every live slot in a non-relevance order (the comparators of the engine: newest is createdAt
+   * then slot, descending; the others break ties by newest), built once per change of the columns.
+   */
+  sortOrder(sort: ColumnSort): Int32Array {
+    const cached = this.orders[sort];
+    if (cached !== undefined) return cached;
+    const { createdAt, downloads, ratingAvg, ratingCount } = this.sortValues;
+    let n = 0;
+    for (let slot = 0; slot < this.capacity; slot += 1) if (this.live[slot] === 1) n += 1;
+    const order = new Int32Array(n);
+    n = 0;
+    for (let slot = 0; slot < this.capacity; slot += 1) if (this.live[slot] === 1) order[n++] = slot;
+    const newest = (a: number, b: number): number => createdAt[b] - createdAt[a] || b - a;
+    const compare =
+      sort === 'newest'
+        ? newest
+        : sort === 'downloads'
+          ? (a: number, b: number): number => downloads[b] - downloads[a] || newest(a, b)
+          : (a: number, b: number): number =>
+              ratingAvg[b] - ratingAvg[a] || ratingCount[b] - ratingCount[a] || newest(a, b);
+    order.sort(compare);
+    this.orders[sort] = order;
+    return order;
   }
 
   get slotCount(): number {

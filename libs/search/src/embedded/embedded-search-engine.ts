@@ -7,6 +7,7 @@ import {
   MAX_PAGE_SIZE,
   MAX_RESULT_WINDOW,
   type ResourceSearchDocument,
+  type SearchFacetCounts,
   type SearchHealth,
   type SearchHighlights,
   type SearchHit,
@@ -32,7 +33,8 @@ import {
   type TextField,
 } from '../text/prepare-document.js';
 import { containsPhrase, prepareQuery, type PreparedQuery } from '../text/prepare-query.js';
-import { DocColumns, type FilterMasks, type ResolvedViewer } from './doc-columns.js';
+import { andInto, bitsOf, countOf, hasBit, slotsOf, type Bits } from './bitset.js';
+import { DocColumns, type ColumnSort, type FilterMasks } from './doc-columns.js';
 import { ResourceIndex, type GroupSpec, type TermSpec } from './resource-index.js';
 import { SnapshotStore, type StoredRecord } from './snapshot-store.js';
 import { topK, type RankCompare } from './top-k.js';
@@ -84,11 +86,33 @@ function groupSpecs(
 
 const prefixSpec = (term: string): TermSpec => ({ term, prefix: true, fuzzy: 0, boost: 1 });
 
+/**
+ * A set of matching slots: a list (with scores, in evaluation order) from a text query, or a
+ * bitset from an empty query; each form is derived from the other when needed.
+ */
 interface Matches {
-  slots: Int32Array;
+  slots: Int32Array | null;
   scores: Float64Array;
   n: number;
+  bits: Bits | null;
 }
+
+/** What a query string compiles to, independent of the index (kept in a small LRU). */
+interface PreparedState {
+  pq: PreparedQuery;
+  groups: GroupSpec[];
+  fields: TextField[];
+}
+
+/** A search's matches before filters, kept with its result for disjunctiveFacetCounts(). */
+interface Unfiltered {
+  generation: number;
+  matches: Matches;
+  masks: FilterMasks;
+}
+
+const PREPARED_QUERIES = 512;
+const HIGHLIGHTS = 4_096;
 
 const STATUSES = new Set(['draft', 'pending_review', 'published', 'withdrawn']);
 const VISIBILITIES = new Set(['private', 'school', 'district', 'public']);
@@ -120,6 +144,13 @@ export class EmbeddedSearchEngine extends SearchEngine {
   private idToSlot = new Map<string, number>();
   private freeSlots: number[] = [];
   private vocab = new SearchableMap<number>();
+  /** Bumped by every write: prepared state derived from the index is dropped. */
+  private generation = 0;
+  private readonly preparedQueries = new Map<string, PreparedState>();
+  /** Highlights per slot and matched terms, valid for one generation. */
+  private highlightCache = new Map<string, SearchHighlights>();
+  private highlightGeneration = 0;
+  private readonly unfiltered = new WeakMap<SearchResult, Unfiltered>();
   private ready: Promise<void> | null = null;
   private closed = false;
   private dirty = false;
@@ -217,6 +248,7 @@ export class EmbeddedSearchEngine extends SearchEngine {
       this.index.add({ slot, prepared });
       this.place(slot, doc, prepared.latinTerms);
     }
+    this.generation += 1;
     this.markDirty();
   }
 
@@ -229,6 +261,7 @@ export class EmbeddedSearchEngine extends SearchEngine {
         this.unplace(slot);
         this.freeSlots.push(slot);
       }
+      this.generation += 1;
       this.markDirty();
     });
   }
@@ -248,6 +281,7 @@ export class EmbeddedSearchEngine extends SearchEngine {
     this.freeSlots = [];
     this.vocab = new SearchableMap<number>();
     this.index.latinVocabulary = this.vocab;
+    this.generation += 1;
     this.markDirty();
   }
 
@@ -272,40 +306,51 @@ export class EmbeddedSearchEngine extends SearchEngine {
 
   async search(query: SearchQuery, viewer: SearchViewer): Promise<SearchResult> {
     await this.ensureReady();
-    const pq = prepareQuery(query.q);
+    const prepared = this.prepare(query.q);
+    const { pq } = prepared;
     const pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(query.pageSize ?? DEFAULT_PAGE_SIZE)));
     const page = Math.max(1, Math.floor(query.page ?? 1));
     const requested = query.sort ?? 'relevance';
     const sort: SearchSort = pq.isEmpty && requested === 'relevance' ? 'newest' : requested;
     const rv = this.columns.resolveViewer(viewer);
     const masks = this.columns.filterMasks(query.filters);
+    const visible = this.columns.visibleBits(rv);
+    const scores = sort === 'relevance';
 
-    const matches = this.matchRelaxed(pq, rv, masks, sort === 'relevance');
+    // With filters, the text is matched against what the viewer may see and then filtered, so the
+    // unfiltered matches can answer disjunctiveFacetCounts() without a second evaluation.
+    let unfiltered: Matches | null = null;
+    let matches: Matches;
+    if (masks.length === 0) {
+      matches = this.matchRelaxed(prepared, visible, scores);
+    } else {
+      unfiltered = this.match(prepared, visible, scores);
+      const allowed = visible.slice();
+      this.columns.applyFilters(allowed, masks);
+      const filtered = this.restrict(unfiltered, allowed);
+      matches = filtered.n > 0 ? filtered : this.matchRelaxed(prepared, allowed, scores, filtered);
+    }
 
-    const facets = this.columns.facetCounts(matches.slots, matches.n);
+    const facets = this.facetCounts(matches);
     const offset = (page - 1) * pageSize;
     const window = Math.min(offset + pageSize, MAX_RESULT_WINDOW);
-    const order =
-      offset < window ? topK(matches.n, window, this.comparator(sort, matches)).slice(offset) : [];
-    const pageSlots = order.map((i) => matches.slots[i]);
-    const matched = pq.isEmpty
-      ? null
-      : this.index.matchedTerms(pageSlots, groupSpecs(pq), this.fieldsFor(pq));
+    const ranked = offset < window ? this.top(matches, sort, window).slice(offset) : [];
+    const pageSlots = ranked.map((r) => r.slot);
+    const matched = pq.isEmpty ? null : this.index.matchedTerms(pageSlots, prepared.groups, prepared.fields);
     const hits: SearchHit[] = [];
-    order.forEach((i, k) => {
-      const slot = pageSlots[k] ?? -1;
+    for (const { slot, score } of ranked) {
       const doc = this.docs[slot];
-      if (doc === undefined) return;
+      if (doc === undefined) continue;
       const terms = matched?.get(slot);
       hits.push({
         id: doc.id,
-        ...(sort === 'relevance' && !pq.isEmpty ? { score: matches.scores[i] } : {}),
-        highlights: terms === undefined ? {} : this.highlights(doc, terms, pq),
+        ...(score !== undefined ? { score } : {}),
+        highlights: terms === undefined ? {} : this.highlights(slot, doc, terms, pq),
         doc,
       });
-    });
-    const didYouMean = this.didYouMean(pq, rv, masks);
-    return {
+    }
+    const didYouMean = this.didYouMean(pq, visible, masks);
+    const result: SearchResult = {
       hits,
       total: matches.n,
       page,
@@ -313,6 +358,39 @@ export class EmbeddedSearchEngine extends SearchEngine {
       facets,
       ...(didYouMean !== undefined ? { didYouMean } : {}),
     };
+    if (unfiltered !== null)
+      this.unfiltered.set(result, { generation: this.generation, matches: unfiltered, masks });
+    return result;
+  }
+
+  /**
+   * One pass over the unfiltered matches the search kept: a filtered facet is counted over the
+   * matches of every other filter. A facet whose other filters leave nothing (the plain search
+   * would then drop query words) is counted by that search, as the port's default does.
+   */
+  override async disjunctiveFacetCounts(
+    query: SearchQuery,
+    viewer: SearchViewer,
+    result: SearchResult,
+  ): Promise<SearchFacetCounts> {
+    const kept = this.unfiltered.get(result);
+    if (kept === undefined || kept.generation !== this.generation)
+      return super.disjunctiveFacetCounts(query, viewer, result);
+    const all = this.bitsOf(kept.matches);
+    const filterBits = kept.masks.map((m) => this.columns.facetFilterBits(m));
+    const out: SearchFacetCounts = { ...result.facets };
+    for (const [i, mask] of kept.masks.entries()) {
+      const others = all.slice();
+      filterBits.forEach((bits, j) => {
+        if (j !== i) andInto(others, bits);
+      });
+      if (countOf(others) === 0) {
+        out[mask.facet] = await this.facetWithoutItsFilter(query, viewer, mask.facet);
+        continue;
+      }
+      out[mask.facet] = this.columns.facetCountsOfBits(others, [mask.facet])[mask.facet] ?? {};
+    }
+    return out;
   }
 
   async suggest(prefix: string, viewer: SearchViewer, limit = 8): Promise<SearchSuggestion[]> {
@@ -328,11 +406,11 @@ export class EmbeddedSearchEngine extends SearchEngine {
       scores: true,
       accept: (slot) => this.columns.isVisible(slot, rv),
     });
-    const m: Matches = found;
+    const m: Matches = { ...found, bits: null };
     const out: SearchSuggestion[] = [];
     const seen = new Set<string>();
-    for (const i of topK(m.n, Math.max(limit * 4, 32), this.comparator('relevance', m))) {
-      const doc = this.docs[m.slots[i] ?? -1];
+    for (const i of topK(m.n, Math.max(limit * 4, 32), this.comparator('relevance', found.slots, m.scores))) {
+      const doc = this.docs[found.slots[i] ?? -1];
       if (doc === undefined || seen.has(doc.title)) continue;
       // Pinyin is indexed for title and tags together; a suggested title must match by itself.
       if (pq.latinOnly && !titleMatchesLatinPrefixes(doc.title, pq.latinWords)) continue;
@@ -394,15 +472,34 @@ export class EmbeddedSearchEngine extends SearchEngine {
     return pq.latinOnly ? [...TEXT_FIELDS] : NON_PINYIN_FIELDS;
   }
 
+  /** Parsing, segmentation and term specs of a query string, kept for the most recent ones. */
+  private prepare(q: string): PreparedState {
+    const cached = this.preparedQueries.get(q);
+    if (cached !== undefined) {
+      this.preparedQueries.delete(q);
+      this.preparedQueries.set(q, cached);
+      return cached;
+    }
+    const pq = prepareQuery(q);
+    const state: PreparedState = { pq, groups: groupSpecs(pq), fields: this.fieldsFor(pq) };
+    this.preparedQueries.set(q, state);
+    if (this.preparedQueries.size > PREPARED_QUERIES) {
+      const oldest = this.preparedQueries.keys().next();
+      if (!oldest.done) this.preparedQueries.delete(oldest.value);
+    }
+    return state;
+  }
+
   /**
    * Documents with every query word; when there are none, words are dropped one at a time until
    * something matches: words no document has first, then the most common ones (as Meilisearch's
-   * `frequency` matching strategy does).
+   * `frequency` matching strategy does). `first` is the match with every word when already known.
    */
-  private matchRelaxed(pq: PreparedQuery, rv: ResolvedViewer, masks: FilterMasks, scores: boolean): Matches {
-    const first = this.match(pq, rv, masks, scores);
-    if (first.n > 0 || pq.groups.length < 2 || pq.phrases.length > 0) return first;
-    const sizes = this.index.groupSizes(groupSpecs(pq), this.fieldsFor(pq), FIELD_BOOST);
+  private matchRelaxed(prepared: PreparedState, allowed: Bits, scores: boolean, first?: Matches): Matches {
+    const { pq } = prepared;
+    const all = first ?? this.match(prepared, allowed, scores);
+    if (all.n > 0 || pq.groups.length < 2 || pq.phrases.length > 0) return all;
+    const sizes = this.index.groupSizes(prepared.groups, prepared.fields, FIELD_BOOST);
     // Words found nowhere go first, then the most common ones (they say the least).
     const rank = (i: number): number => (sizes[i] === 0 ? Number.POSITIVE_INFINITY : (sizes[i] ?? 0));
     const order = pq.groups.map((_, i) => i).sort((a, b) => rank(b) - rank(a));
@@ -410,29 +507,27 @@ export class EmbeddedSearchEngine extends SearchEngine {
     for (const drop of order.slice(0, -1)) {
       const dropped = pq.groups[drop];
       kept = kept.filter((g) => g !== dropped);
-      const relaxed = this.match({ ...pq, groups: kept }, rv, masks, scores);
+      const relaxedPq = { ...pq, groups: kept };
+      const relaxed = this.match(
+        { pq: relaxedPq, groups: groupSpecs(relaxedPq), fields: prepared.fields },
+        allowed,
+        scores,
+      );
       if (relaxed.n > 0) return relaxed;
     }
-    return first;
+    return all;
   }
 
-  private match(pq: PreparedQuery, rv: ResolvedViewer, masks: FilterMasks, scores: boolean): Matches {
-    const cols = this.columns;
-    if (pq.isEmpty) {
-      const cap = cols.slotCount;
-      const slots = new Int32Array(cap);
-      let n = 0;
-      for (let slot = 0; slot < cap; slot += 1) {
-        if (cols.isVisible(slot, rv) && cols.passesFilters(slot, masks)) slots[n++] = slot;
-      }
-      return { slots, scores: new Float64Array(0), n };
-    }
-    return this.index.evaluate({
-      groups: groupSpecs(pq),
-      fields: this.fieldsFor(pq),
+  /** Documents in `allowed` with every query word (every allowed document for an empty query). */
+  private match(prepared: PreparedState, allowed: Bits, scores: boolean): Matches {
+    const { pq } = prepared;
+    if (pq.isEmpty) return { slots: null, scores: new Float64Array(0), n: countOf(allowed), bits: allowed };
+    const found = this.index.evaluate({
+      groups: prepared.groups,
+      fields: prepared.fields,
       boosts: FIELD_BOOST,
       scores,
-      accept: (slot) => cols.isVisible(slot, rv) && cols.passesFilters(slot, masks),
+      accept: (slot) => hasBit(allowed, slot),
       verify:
         pq.phrases.length === 0
           ? undefined
@@ -443,15 +538,81 @@ export class EmbeddedSearchEngine extends SearchEngine {
               return pq.phrases.every((p) => containsPhrase(haystack, p));
             },
     });
+    return { ...found, bits: null };
   }
 
-  private comparator(sort: SearchSort, m: Matches): RankCompare {
+  /** The matches that are also in `allowed`, in the same order with the same scores. */
+  private restrict(m: Matches, allowed: Bits): Matches {
+    if (m.slots === null) {
+      const bits = this.bitsOf(m).slice();
+      andInto(bits, allowed);
+      return { slots: null, scores: m.scores, n: countOf(bits), bits };
+    }
+    const slots = new Int32Array(m.n);
+    const scores = new Float64Array(m.scores.length > 0 ? m.n : 0);
+    let n = 0;
+    for (let i = 0; i < m.n; i += 1) {
+      const slot = m.slots[i];
+      if (!hasBit(allowed, slot)) continue;
+      slots[n] = slot;
+      if (scores.length > 0) scores[n] = m.scores[i];
+      n += 1;
+    }
+    return { slots, scores, n, bits: null };
+  }
+
+  private bitsOf(m: Matches): Bits {
+    m.bits ??= bitsOf(m.slots ?? new Int32Array(0), m.n, this.columns.words);
+    return m.bits;
+  }
+
+  private slotsOf(m: Matches): Int32Array {
+    m.slots ??= slotsOf(m.bits ?? new Uint32Array(0));
+    return m.slots;
+  }
+
+  /** Facet counts, by facet codes per match or by bitset AND + popcount, whichever is cheaper. */
+  private facetCounts(m: Matches): SearchFacetCounts {
+    const byBits = this.columns.facetValueCount * this.columns.words;
+    if (m.slots !== null && m.n * 8 <= byBits) return this.columns.facetCounts(m.slots, m.n);
+    return this.columns.facetCountsOfBits(this.bitsOf(m)) as SearchFacetCounts;
+  }
+
+  /**
+   * The first `window` matches in rank order, with their scores when ranked by relevance.
+   * Relevance (and short lists) go through a bounded heap; long lists in a column order walk that
+   * presorted order and keep the matching slots.
+   */
+  private top(m: Matches, sort: SearchSort, window: number): { slot: number; score?: number }[] {
+    if (m.n === 0) return [];
+    if (sort !== 'relevance') {
+      const live = this.idToSlot.size;
+      // A walk takes about window × live / n steps, a heap about n.
+      if (m.slots === null || window * live < m.n * m.n) return this.walkOrder(m, sort, window);
+    }
+    const slots = this.slotsOf(m);
+    return topK(m.n, window, this.comparator(sort, slots, m.scores)).map((i) =>
+      sort === 'relevance' ? { slot: slots[i], score: m.scores[i] } : { slot: slots[i] },
+    );
+  }
+
+  private walkOrder(m: Matches, sort: ColumnSort, window: number): { slot: number }[] {
+    const bits = this.bitsOf(m);
+    const out: { slot: number }[] = [];
+    for (const slot of this.columns.sortOrder(sort)) {
+      if (!hasBit(bits, slot)) continue;
+      out.push({ slot });
+      if (out.length >= window) break;
+    }
+    return out;
+  }
+
+  private comparator(sort: SearchSort, s: Int32Array, scores: Float64Array): RankCompare {
     const { createdAt, downloads, ratingAvg, ratingCount } = this.columns.sortValues;
-    const s = m.slots;
     const newest = (a: number, b: number): number => createdAt[s[b]] - createdAt[s[a]] || s[b] - s[a];
     switch (sort) {
       case 'relevance':
-        return (a, b) => m.scores[b] - m.scores[a] || downloads[s[b]] - downloads[s[a]] || newest(a, b);
+        return (a, b) => scores[b] - scores[a] || downloads[s[b]] - downloads[s[a]] || newest(a, b);
       case 'newest':
         return newest;
       case 'downloads':
@@ -462,27 +623,40 @@ export class EmbeddedSearchEngine extends SearchEngine {
     }
   }
 
+  /** Highlights of a hit, computed once per document and matched terms until the next write. */
   private highlights(
+    slot: number,
     doc: ResourceSearchDocument,
     terms: Map<TextField, string[]>,
     pq: PreparedQuery,
   ): SearchHighlights {
-    const out: SearchHighlights = {};
+    if (this.highlightGeneration !== this.generation) {
+      this.highlightCache = new Map();
+      this.highlightGeneration = this.generation;
+    }
     const pinyinMatched = (terms.get('pinyinTitle') ?? []).length > 0;
-    const title = highlightText(doc.title, {
-      terms: terms.get('title') ?? [],
-      pinyinQueries: pinyinMatched ? pq.latinWords : [],
-    });
-    if (title !== undefined) out.title = title;
+    const titleTerms = terms.get('title') ?? [];
     const descriptionTerms = terms.get('description') ?? [];
+    const textTerms = terms.get('text') ?? [];
+    const pinyinQueries = pinyinMatched ? pq.latinWords : [];
+    const key = [slot, titleTerms, pinyinQueries, descriptionTerms, textTerms].join('\u0001');
+    const cached = this.highlightCache.get(key);
+    if (cached !== undefined) return cached;
+    const out: SearchHighlights = {};
+    const title = highlightText(doc.title, { terms: titleTerms, pinyinQueries });
+    if (title !== undefined) out.title = title;
     if (descriptionTerms.length > 0) {
       const description = highlightText(doc.description, { terms: descriptionTerms }, { maxLength: 160 });
       if (description !== undefined) out.description = description;
     }
-    const textTerms = terms.get('text') ?? [];
     if (textTerms.length > 0) {
       const text = highlightText(doc.extractedText, { terms: textTerms }, { maxLength: 120 });
       if (text !== undefined) out.extractedText = text;
+    }
+    this.highlightCache.set(key, out);
+    if (this.highlightCache.size > HIGHLIGHTS) {
+      const oldest = this.highlightCache.keys().next();
+      if (!oldest.done) this.highlightCache.delete(oldest.value);
     }
     return out;
   }
@@ -491,7 +665,7 @@ export class EmbeddedSearchEngine extends SearchEngine {
    * For a Latin word that is not in the index, the closest indexed word (see pickCorrection),
    * offered only if the corrected query finds something this viewer may see.
    */
-  private didYouMean(pq: PreparedQuery, rv: ResolvedViewer, masks: FilterMasks): string | undefined {
+  private didYouMean(pq: PreparedQuery, visible: Bits, masks: FilterMasks): string | undefined {
     let corrected = pq.normalized;
     for (const word of pq.latinWords) {
       const budget = editBudget(word);
@@ -505,6 +679,8 @@ export class EmbeddedSearchEngine extends SearchEngine {
       if (fix !== undefined) corrected = replaceLatinWord(corrected, word, fix);
     }
     if (corrected === pq.normalized) return undefined;
-    return this.match(prepareQuery(corrected), rv, masks, false).n > 0 ? corrected : undefined;
+    const allowed = visible.slice();
+    this.columns.applyFilters(allowed, masks);
+    return this.match(this.prepare(corrected), allowed, false).n > 0 ? corrected : undefined;
   }
 }

@@ -1,4 +1,4 @@
-import MiniSearch, { type Options } from 'minisearch';
+import MiniSearch, { type Options, type VacuumOptions } from 'minisearch';
 import type SearchableMap from 'minisearch/SearchableMap';
 import { TEXT_FIELDS, type PreparedDocument, type TextField } from '../text/prepare-document.js';
 
@@ -37,8 +37,11 @@ export interface GroupSpec {
 }
 
 export interface EvaluateOptions {
-  /** Every group must match (AND); alternatives within a group are OR. */
-  groups: GroupSpec[];
+  /**
+   * Every group must match (AND); alternatives within a group are OR. Passing the same array again
+   * (until the index changes) reuses its compiled form.
+   */
+  groups: readonly GroupSpec[];
   fields: readonly TextField[];
   boosts: Readonly<Record<TextField, number>>;
   /** Compute BM25 scores (only needed when ranking by relevance). */
@@ -64,6 +67,9 @@ interface Posting {
   /** term weight × idf × field boost. */
   weight: number;
   avgLength: number;
+  /** The postings as arrays (filled on first dense use): shortIds and BM25 tf/length parts. */
+  ids?: Int32Array;
+  norms?: Float64Array;
 }
 
 type CompiledTerm = Posting[];
@@ -77,6 +83,13 @@ const FUZZY_WEIGHT = 0.45;
 const LOOKUP_COST = 4;
 
 type FieldTermData = Map<number, Map<number, number>>;
+
+interface CompiledQuery {
+  generation: number;
+  fields: readonly TextField[];
+  boosts: Readonly<Record<TextField, number>>;
+  groups: CompiledGroup[];
+}
 
 function termSize(term: CompiledTerm): number {
   let n = 0;
@@ -113,6 +126,12 @@ export class ResourceIndex extends MiniSearch<IndexRecord> {
   /** Per field id: number of distinct terms of each document in that field, by shortId. */
   private lengths: Float32Array[] = [];
   private readonly pool: Float64Array[] = [];
+  /**
+   * Bumped by every change (add, discard, vacuum): compiled queries (term expansion, IDF, posting
+   * arrays) are kept per group list until then, so a repeated query skips the dictionary work.
+   */
+  private generation = 0;
+  private compiled = new WeakMap<readonly GroupSpec[], CompiledQuery>();
   /** Latin-letter terms of the index (the engine's did-you-mean vocabulary), used for fuzzy matching. */
   latinVocabulary: SearchableMap<number> | null = null;
 
@@ -151,15 +170,68 @@ export class ResourceIndex extends MiniSearch<IndexRecord> {
   }
 
   override add(record: IndexRecord): void {
+    this.generation += 1;
     super.add(record);
     const shortId = this._idToShortId.get(record.slot);
     if (shortId !== undefined) this.track(shortId, record.slot);
   }
 
   override discard(slot: number): void {
+    this.generation += 1;
     const shortId = this._idToShortId.get(slot);
     super.discard(slot);
     if (shortId !== undefined) this.shortToSlot[shortId] = -1;
+  }
+
+  override async vacuum(options?: VacuumOptions): Promise<void> {
+    // Vacuuming removes postings in batches while queries run: drop compiled state before and after.
+    this.generation += 1;
+    try {
+      await super.vacuum(options);
+    } finally {
+      this.generation += 1;
+    }
+  }
+
+  private compile(
+    groups: readonly GroupSpec[],
+    fields: readonly TextField[],
+    boosts: Readonly<Record<TextField, number>>,
+  ): CompiledGroup[] {
+    const cached = this.compiled.get(groups);
+    if (
+      cached !== undefined &&
+      cached.generation === this.generation &&
+      cached.fields === fields &&
+      cached.boosts === boosts
+    )
+      return cached.groups;
+    const compiled = groups.map((g) =>
+      g.alternatives.map((alt) => alt.map((t) => this.compileTerm(t, fields, boosts))),
+    );
+    this.compiled.set(groups, { generation: this.generation, fields, boosts, groups: compiled });
+    return compiled;
+  }
+
+  /** A posting list as arrays, without discarded documents, with each posting's BM25 tf/length part. */
+  private arrays(p: Posting): { ids: Int32Array; norms: Float64Array } {
+    if (p.ids !== undefined && p.norms !== undefined) return { ids: p.ids, norms: p.norms };
+    const slots = this.shortToSlot;
+    const lengths = this.lengths[p.fieldId];
+    const avg = p.avgLength;
+    const { k, b, d } = BM25;
+    const ids = new Int32Array(p.postings.size);
+    const norms = new Float64Array(p.postings.size);
+    let n = 0;
+    p.postings.forEach((tf, shortId) => {
+      if (slots[shortId] === -1) return;
+      ids[n] = shortId;
+      norms[n] = d + (tf * (k + 1)) / (tf + k * (1 - b + (b * (lengths?.[shortId] ?? avg)) / avg));
+      n += 1;
+    });
+    p.ids = ids.subarray(0, n);
+    p.norms = norms.subarray(0, n);
+    return { ids: p.ids, norms: p.norms };
   }
 
   private take(size: number): Float64Array {
@@ -277,17 +349,12 @@ export class ResourceIndex extends MiniSearch<IndexRecord> {
 
   /** Adds a term's BM25 contributions into `into` (-1 = absent) and records newly touched shortIds. */
   private accumulate(term: CompiledTerm, into: Float64Array, touched: number[], withScores: boolean): void {
-    const slots = this.shortToSlot;
-    const { k, b, d } = BM25;
     for (const p of term) {
-      const lengths = this.lengths[p.fieldId];
+      const { ids, norms } = this.arrays(p);
       const weight = p.weight;
-      const avg = p.avgLength;
-      p.postings.forEach((tf, shortId) => {
-        if (slots[shortId] === -1) return;
-        const contribution = withScores
-          ? weight * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * (lengths?.[shortId] ?? avg)) / avg)))
-          : 0;
+      for (let i = 0; i < ids.length; i += 1) {
+        const shortId = ids[i];
+        const contribution = withScores ? weight * norms[i] : 0;
         const current = into[shortId];
         if (current < 0) {
           into[shortId] = contribution;
@@ -295,7 +362,7 @@ export class ResourceIndex extends MiniSearch<IndexRecord> {
         } else {
           into[shortId] = current + contribution;
         }
-      });
+      }
     }
   }
 
@@ -340,9 +407,7 @@ export class ResourceIndex extends MiniSearch<IndexRecord> {
 
   evaluate(options: EvaluateOptions): Evaluation {
     const empty: Evaluation = { slots: new Int32Array(0), scores: new Float64Array(0), n: 0 };
-    const groups: CompiledGroup[] = options.groups.map((g) =>
-      g.alternatives.map((alt) => alt.map((t) => this.compileTerm(t, options.fields, options.boosts))),
-    );
+    const groups = [...this.compile(options.groups, options.fields, options.boosts)];
     if (groups.length === 0 || groups.some((g) => groupSize(g) === 0)) return empty;
     groups.sort((a, b) => groupSize(a) - groupSize(b));
     const size = this._nextId + 1;
@@ -435,7 +500,7 @@ export class ResourceIndex extends MiniSearch<IndexRecord> {
 
   /** Postings per group (a document-frequency estimate): how common each query word is. */
   groupSizes(
-    groups: GroupSpec[],
+    groups: readonly GroupSpec[],
     fields: readonly TextField[],
     boosts: Readonly<Record<TextField, number>>,
   ): number[] {
@@ -447,7 +512,7 @@ export class ResourceIndex extends MiniSearch<IndexRecord> {
   /** Which indexed terms of the query each document contains, per field (for highlighting). */
   matchedTerms(
     slots: readonly number[],
-    groups: GroupSpec[],
+    groups: readonly GroupSpec[],
     fields: readonly TextField[],
   ): Map<number, Map<TextField, string[]>> {
     const ones = Object.fromEntries(fields.map((f) => [f, 1])) as Record<TextField, number>;
