@@ -336,7 +336,9 @@ export class EmbeddedSearchEngine extends SearchEngine {
     const window = Math.min(offset + pageSize, MAX_RESULT_WINDOW);
     const ranked = offset < window ? this.top(matches, sort, window).slice(offset) : [];
     const pageSlots = ranked.map((r) => r.slot);
-    const matched = pq.isEmpty ? null : this.index.matchedTerms(pageSlots, prepared.groups, prepared.fields);
+    const matched = pq.isEmpty
+      ? null
+      : this.index.matchedTerms(pageSlots, prepared.groups, prepared.fields, FIELD_BOOST);
     const hits: SearchHit[] = [];
     for (const { slot, score } of ranked) {
       const doc = this.docs[slot];

@@ -234,18 +234,18 @@ export class ResourceIndex extends MiniSearch<IndexRecord> {
     return { ids: p.ids, norms: p.norms };
   }
 
+  /** A dense score buffer of at least `size` entries, every entry -1 (pooled buffers are kept so). */
   private take(size: number): Float64Array {
     const buffer = this.pool.pop();
-    const out =
-      buffer !== undefined && buffer.length >= size
-        ? buffer
-        : new Float64Array(Math.max(size, this.shortToSlot.length));
-    out.fill(-1, 0, size);
-    return out;
+    if (buffer !== undefined && buffer.length >= size) return buffer;
+    return new Float64Array(Math.max(size, this.shortToSlot.length)).fill(-1);
   }
 
-  private release(buffer: Float64Array): void {
-    if (this.pool.length < 8) this.pool.push(buffer);
+  /** Returns a buffer to the pool after resetting the entries that were written (`touched`). */
+  private release(buffer: Float64Array, touched: readonly number[]): void {
+    if (this.pool.length >= 8) return;
+    for (const shortId of touched) buffer[shortId] = -1;
+    this.pool.push(buffer);
   }
 
   private expand(spec: TermSpec): { docTerm: string; weight: number; data: FieldTermData }[] {
@@ -401,7 +401,8 @@ export class ResourceIndex extends MiniSearch<IndexRecord> {
         }
       }
     }
-    this.release(alt);
+    // Every entry of `alt` was reset to -1 as it was read.
+    this.release(alt, []);
     return { scores, touched };
   }
 
@@ -427,7 +428,7 @@ export class ResourceIndex extends MiniSearch<IndexRecord> {
       scores[m] = first.scores[shortId] ?? 0;
       m += 1;
     }
-    this.release(first.scores);
+    this.release(first.scores, first.touched);
 
     // 2. Every other group narrows the candidates: by lookups, or densely when it is common.
     for (const group of others) {
@@ -446,7 +447,7 @@ export class ResourceIndex extends MiniSearch<IndexRecord> {
         scores[kept] = (scores[i] ?? 0) + s;
         kept += 1;
       }
-      if (dense !== null) this.release(dense.scores);
+      if (dense !== null) this.release(dense.scores, dense.touched);
       m = kept;
     }
 
@@ -509,16 +510,17 @@ export class ResourceIndex extends MiniSearch<IndexRecord> {
     );
   }
 
-  /** Which indexed terms of the query each document contains, per field (for highlighting). */
+  /**
+   * Which indexed terms of the query each document contains, per field (for highlighting). Pass
+   * the boosts used to evaluate the same groups: the compiled query is then reused.
+   */
   matchedTerms(
     slots: readonly number[],
     groups: readonly GroupSpec[],
     fields: readonly TextField[],
+    boosts: Readonly<Record<TextField, number>>,
   ): Map<number, Map<TextField, string[]>> {
-    const ones = Object.fromEntries(fields.map((f) => [f, 1])) as Record<TextField, number>;
-    const postings = groups.flatMap((g) =>
-      g.alternatives.flatMap((alt) => alt.flatMap((spec) => this.compileTerm(spec, fields, ones))),
-    );
+    const postings = this.compile(groups, fields, boosts).flatMap((g) => g.flat(2));
     const out = new Map<number, Map<TextField, string[]>>();
     for (const slot of slots) {
       const byField = new Map<TextField, string[]>();
