@@ -36,26 +36,28 @@ const coded = (code: string, name: string, kind: TaxonomyKind): LabelledCode => 
 
 export function toSearchHitDto(hit: SearchHit): SearchHitDto {
   const d = hit.doc;
-  const description =
-    d.description.length > DESCRIPTION_MAX ? `${d.description.slice(0, DESCRIPTION_MAX)}…` : d.description;
+  const highlights = hit.highlights;
   return {
     id: d.id,
     title: d.title,
-    highlights: { ...hit.highlights },
-    description,
+    highlights,
+    // The highlighted snippet replaces the plain text rather than repeating it.
+    ...(highlights.description === undefined
+      ? {
+          description:
+            d.description.length > DESCRIPTION_MAX
+              ? `${d.description.slice(0, DESCRIPTION_MAX)}…`
+              : d.description,
+        }
+      : {}),
     subject: coded(d.subject, d.subjectName, 'subjects'),
     stage: coded(d.stage, d.stageName, 'stages'),
     grade: d.grade,
     edition: coded(d.edition, d.editionName, 'editions'),
     volume: coded(d.volume, d.volumeName, 'volumes'),
-    unit: d.unit,
-    lessonPeriod: d.lessonPeriod,
     resourceType: coded(d.resourceType, d.resourceTypeName, 'resourceTypes'),
-    license: coded(d.license, '', 'licenses'),
-    tags: [...d.tags],
     author: { id: d.authorId, displayName: d.authorName },
     school: { id: d.schoolId, name: d.schoolName, locale: coded(d.schoolLocale, '', 'schoolLocales') },
-    visibility: d.visibility,
     status: d.status,
     counts: {
       downloads: d.downloads,
@@ -65,6 +67,8 @@ export function toSearchHitDto(hit: SearchHit): SearchHitDto {
     createdAt: new Date(d.createdAt).toISOString(),
   };
 }
+
+const byLabel = new Intl.Collator('zh-CN');
 
 /** Counts as labelled buckets, most frequent first; selected values are always listed. */
 export function toFacetBuckets(
@@ -84,7 +88,7 @@ export function toFacetBuckets(
         count,
         selected: chosen.has(value),
       }))
-      .sort((a, b) => b.count - a.count || a.label.localeCompare(b.label, 'zh-CN'));
+      .sort((a, b) => b.count - a.count || byLabel.compare(a.label, b.label));
   }
   return out;
 }

@@ -2,7 +2,7 @@
  * Library search (资源检索): query parameters and response shapes of `GET /api/search` and
  * `GET /api/search/suggest`, shared by the API and the web app. Browser-safe: no decorators.
  */
-import type { LabelledCode, ResourceStatus, ResourceVisibility } from './library.js';
+import type { LabelledCode, ResourceStatus } from './library.js';
 
 export const SEARCH_SORTS = ['relevance', 'newest', 'downloads', 'rating'] as const;
 export type SearchSortOrder = (typeof SEARCH_SORTS)[number];
@@ -54,6 +54,10 @@ export interface SearchRequest {
   pageSize?: number;
 }
 
+/**
+ * One result as the list shows it. Only what a result card needs: the resource page has the rest
+ * (tags, unit, licence, files), so pages of results stay small.
+ */
 export interface SearchHitDto {
   id: string;
   title: string;
@@ -62,21 +66,16 @@ export interface SearchHitDto {
    * Absent fields had no match (show the plain value).
    */
   highlights: { title?: string; description?: string; extractedText?: string };
-  /** Plain description, cut to 200 characters. */
-  description: string;
+  /** Plain description, cut to 200 characters; absent when `highlights.description` shows it. */
+  description?: string;
   subject: LabelledCode;
   stage: LabelledCode;
   grade: string;
   edition: LabelledCode;
   volume: LabelledCode;
-  unit: string;
-  lessonPeriod: string | null;
   resourceType: LabelledCode;
-  license: LabelledCode;
-  tags: string[];
   author: { id: string; displayName: string };
   school: { id: string; name: string; locale: LabelledCode };
-  visibility: ResourceVisibility;
   status: ResourceStatus;
   counts: { downloads: number; ratingAvg: number; ratingCount: number };
   createdAt: string;
