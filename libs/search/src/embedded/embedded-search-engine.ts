@@ -406,7 +406,7 @@ export class EmbeddedSearchEngine extends SearchEngine {
       fields,
       boosts: FIELD_BOOST,
       scores: true,
-      accept: (slot) => this.columns.isVisible(slot, rv),
+      allowed: this.columns.visibleBits(rv),
     });
     const m: Matches = { ...found, bits: null };
     const out: SearchSuggestion[] = [];
@@ -529,7 +529,7 @@ export class EmbeddedSearchEngine extends SearchEngine {
       fields: prepared.fields,
       boosts: FIELD_BOOST,
       scores,
-      accept: (slot) => hasBit(allowed, slot),
+      allowed,
       verify:
         pq.phrases.length === 0
           ? undefined
