@@ -57,6 +57,10 @@ const WORDS = [
   'dialogue',
   'reading',
 ];
+/** Words of a few documents, and one of every document: a rare and a common word make the
+ * evaluator merge the common word's long posting arrays against a few candidates. */
+const RARE = ['荷塘月色', '赵爽弦图', '叶绿体'];
+const COMMON = '教学';
 const VALUES: Record<SearchFacetName, string[]> = {
   subject: ['math', 'chinese', 'english', 'biology'],
   stage: ['primary', 'junior', 'senior'],
@@ -83,8 +87,8 @@ function randomDoc(r: () => number, n: number, version: number): ResourceSearchD
   const facet = (f: SearchFacetName): string => pick(r, VALUES[f]);
   return {
     id: `doc-${n}`,
-    title: words(r, 1 + Math.floor(r() * 3)),
-    description: words(r, Math.floor(r() * 6)),
+    title: `${words(r, 1 + Math.floor(r() * 3))}${r() < 0.03 ? ` ${pick(r, RARE)}` : ''}`,
+    description: `${COMMON} ${words(r, Math.floor(r() * 6))}`,
     tags: r() < 0.5 ? [pick(r, WORDS)] : [],
     subject: facet('subject'),
     subjectName: '',
@@ -108,7 +112,7 @@ function randomDoc(r: () => number, n: number, version: number): ResourceSearchD
     regionId: `region-${school % REGIONS}`,
     visibility: pick(r, VISIBILITIES),
     status: pick(r, STATUSES),
-    extractedText: r() < 0.5 ? words(r, 8) : '',
+    extractedText: `${COMMON} ${r() < 0.5 ? words(r, 8) : ''}`,
     // Distinct, so every order is fully decided by the documents (not by internal slots).
     createdAt: 1_700_000_000_000 + n * 1_000 + version,
     downloads: Math.floor(r() * 5),
@@ -232,10 +236,16 @@ describe('EmbeddedSearchEngine fast paths give what the plain rules give', () =>
     return all;
   }
 
-  const compared = { answers: 0, walks: 0, disjunctive: 0 };
+  const compared = { answers: 0, walks: 0, disjunctive: 0, sums: 0 };
 
   async function check(r: () => number, round: number): Promise<void> {
-    const q = r() < 0.2 ? '' : words(r, 1 + Math.floor(r() * 2));
+    const roll = r();
+    const q =
+      roll < 0.2
+        ? ''
+        : roll < 0.35
+          ? `${pick(r, RARE)} ${r() < 0.5 ? COMMON : pick(r, WORDS)}`
+          : words(r, 1 + Math.floor(r() * 2));
     const filters = randomFilters(r);
     const viewer = randomViewer(r);
     const sort = pick(r, SORTS);
@@ -252,6 +262,17 @@ describe('EmbeddedSearchEngine fast paths give what the plain rules give', () =>
       const every = [...docs.keys()].filter((id) => single.every((m) => m.has(id)));
       if (every.length === 0) return;
       expect({ label, text: [...text.keys()].sort() }).toEqual({ label, text: every.sort() });
+      // Scores of different words add up (the same IDFs, one sum per word), whichever way each
+      // word was evaluated (dense, or merged against the candidates).
+      if (single.length === 2 && q.split(' ')[0] !== q.split(' ')[1]) {
+        for (const [id, score] of text)
+          expect({ label, id, score }).toEqual({
+            label,
+            id,
+            score: (single[0]?.get(id) ?? 0) + (single[1]?.get(id) ?? 0),
+          });
+        compared.sums += 1;
+      }
     }
     const visible = [...docs.values()].filter((d) => text.has(d.id) && isVisibleTo(d, viewer));
     const expected = visible.filter((d) => passes(d, filters));
@@ -321,6 +342,7 @@ describe('EmbeddedSearchEngine fast paths give what the plain rules give', () =>
     expect(compared.answers).toBeGreaterThan(150);
     expect(compared.walks).toBeGreaterThan(50);
     expect(compared.disjunctive).toBeGreaterThan(50);
+    expect(compared.sums).toBeGreaterThan(50);
   });
 
   it('highlights the same terms as the oracle, before and after the document changes', async () => {

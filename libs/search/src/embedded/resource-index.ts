@@ -229,6 +229,10 @@ export class ResourceIndex extends MiniSearch<IndexRecord> {
       norms[n] = d + (tf * (k + 1)) / (tf + k * (1 - b + (b * (lengths?.[shortId] ?? avg)) / avg));
       n += 1;
     });
+    for (let i = 1; i < n; i += 1) {
+      // MiniSearch adds postings in document order (shortIds only grow); merging relies on it.
+      if (ids[i - 1] >= ids[i]) throw new Error(`posting list of ${p.docTerm} is not in document order`);
+    }
     p.ids = ids.subarray(0, n);
     p.norms = norms.subarray(0, n);
     return { ids: p.ids, norms: p.norms };
@@ -327,22 +331,62 @@ export class ResourceIndex extends MiniSearch<IndexRecord> {
     return score;
   }
 
-  /** Score of a group by lookups (sum over satisfied alternatives), or -1 when none is satisfied. */
-  private lookupGroup(group: CompiledGroup, shortId: number, withScores: boolean): number {
-    let total = -1;
+  /**
+   * Group scores of the candidates `ids[0..m)` (ascending shortIds), -1 where the group is not
+   * satisfied (a group's score sums its satisfied alternatives; an alternative needs every term).
+   * Each posting array is merged against the candidates with galloping search, which beats a Map
+   * lookup per candidate and list when the group is far more common than the candidates.
+   */
+  private mergeGroup(group: CompiledGroup, ids: Int32Array, m: number, withScores: boolean): Float64Array {
+    const total = new Float64Array(m).fill(-1);
+    const altSum = new Float64Array(m);
+    const termScore = new Float64Array(m);
     for (const alternative of group) {
-      let sum = 0;
+      altSum.fill(0, 0, m);
       for (const term of alternative) {
-        const s = this.lookupTerm(term, shortId, withScores);
-        if (s < 0) {
-          sum = -1;
-          break;
+        termScore.fill(-1, 0, m);
+        for (const p of term) {
+          const { ids: list, norms } = this.arrays(p);
+          const weight = p.weight;
+          const len = list.length;
+          let j = 0;
+          for (let i = 0; i < m && j < len; i += 1) {
+            if (altSum[i] < 0) continue;
+            const id = ids[i];
+            if (list[j] < id) {
+              // Gallop to a step past id, then binary search back.
+              let step = 1;
+              while (j + step < len && list[j + step] < id) {
+                j += step;
+                step *= 2;
+              }
+              let lo = j + 1;
+              let hi = Math.min(j + step, len);
+              while (lo < hi) {
+                const mid = (lo + hi) >>> 1;
+                if (list[mid] < id) lo = mid + 1;
+                else hi = mid;
+              }
+              j = lo;
+            }
+            if (j < len && list[j] === id) {
+              const current = termScore[i];
+              termScore[i] = (current < 0 ? 0 : current) + (withScores ? weight * norms[j] : 0);
+            }
+          }
         }
-        sum += s;
+        for (let i = 0; i < m; i += 1) {
+          if (altSum[i] < 0) continue;
+          const t = termScore[i];
+          altSum[i] = t < 0 ? -1 : altSum[i] + t;
+        }
       }
-      if (sum < 0) continue;
-      if (!withScores) return 0;
-      total = Math.max(total, 0) + sum;
+      for (let i = 0; i < m; i += 1) {
+        const a = altSum[i];
+        if (a < 0) continue;
+        const current = total[i];
+        total[i] = (current < 0 ? 0 : current) + a;
+      }
     }
     return total;
   }
@@ -429,14 +473,24 @@ export class ResourceIndex extends MiniSearch<IndexRecord> {
     const shortToSlot = this.shortToSlot;
     const allowed = options.allowed;
     let m = 0;
-    for (const shortId of first.touched) {
+    // Candidates in ascending shortId order, so the other groups' posting arrays (ascending too)
+    // can be merged against them: a scan of the dense buffer when many matched, else a sort.
+    const many = first.touched.length * 16 > size;
+    const order = many ? null : Int32Array.from(first.touched).sort();
+    const limit = order === null ? size : order.length;
+    for (let k = 0; k < limit; k += 1) {
+      const shortId = order === null ? k : order[k];
+      const score = first.scores[shortId];
+      if (score < 0) continue;
+      first.scores[shortId] = -1;
       const slot = shortToSlot[shortId];
       if (slot < 0 || (allowed[slot >>> 5] & (1 << (slot & 31))) === 0) continue;
       ids[m] = shortId;
-      scores[m] = first.scores[shortId];
+      scores[m] = score;
       m += 1;
     }
-    this.release(first.scores, first.touched);
+    // Every touched entry was reset to -1 as it was read.
+    this.release(first.scores, []);
 
     // 2. Every other group narrows the candidates: by lookups, or densely when it is common.
     for (const group of others) {
@@ -445,11 +499,11 @@ export class ResourceIndex extends MiniSearch<IndexRecord> {
         groupSize(group) * 1 < m * groupLists(group) * LOOKUP_COST
           ? this.materialize(group, size, withScores)
           : null;
+      const merged = dense === null ? this.mergeGroup(group, ids, m, withScores) : null;
       let kept = 0;
       for (let i = 0; i < m; i += 1) {
-        const shortId = ids[i] ?? 0;
-        const s =
-          dense !== null ? (dense.scores[shortId] ?? -1) : this.lookupGroup(group, shortId, withScores);
+        const shortId = ids[i];
+        const s = dense !== null ? dense.scores[shortId] : (merged?.[i] ?? -1);
         if (s < 0) continue;
         ids[kept] = shortId;
         scores[kept] = (scores[i] ?? 0) + s;
