@@ -102,6 +102,8 @@ interface PreparedState {
   pq: PreparedQuery;
   groups: GroupSpec[];
   fields: TextField[];
+  /** The query with words dropped (see matchRelaxed), by the indexes of the groups kept. */
+  relaxed?: Map<string, PreparedState>;
 }
 
 /** A search's matches before filters, kept with its result for disjunctiveFacetCounts(). */
@@ -509,15 +511,23 @@ export class EmbeddedSearchEngine extends SearchEngine {
     for (const drop of order.slice(0, -1)) {
       const dropped = pq.groups[drop];
       kept = kept.filter((g) => g !== dropped);
-      const relaxedPq = { ...pq, groups: kept };
-      const relaxed = this.match(
-        { pq: relaxedPq, groups: groupSpecs(relaxedPq), fields: prepared.fields },
-        allowed,
-        scores,
-      );
+      const relaxed = this.match(this.relaxedState(prepared, kept), allowed, scores);
       if (relaxed.n > 0) return relaxed;
     }
     return all;
+  }
+
+  /** The prepared query with only `kept` groups, kept with it so the index reuses its compiled form. */
+  private relaxedState(prepared: PreparedState, kept: PreparedQuery['groups']): PreparedState {
+    const key = kept.map((g) => prepared.pq.groups.indexOf(g)).join(',');
+    prepared.relaxed ??= new Map();
+    let state = prepared.relaxed.get(key);
+    if (state === undefined) {
+      const pq = { ...prepared.pq, groups: kept };
+      state = { pq, groups: groupSpecs(pq), fields: prepared.fields };
+      prepared.relaxed.set(key, state);
+    }
+    return state;
   }
 
   /** Documents in `allowed` with every query word (every allowed document for an empty query). */

@@ -567,9 +567,7 @@ export class ResourceIndex extends MiniSearch<IndexRecord> {
     fields: readonly TextField[],
     boosts: Readonly<Record<TextField, number>>,
   ): number[] {
-    return groups.map((g) =>
-      groupSize(g.alternatives.map((alt) => alt.map((t) => this.compileTerm(t, fields, boosts)))),
-    );
+    return this.compile(groups, fields, boosts).map(groupSize);
   }
 
   /**
