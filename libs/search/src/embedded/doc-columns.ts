@@ -51,6 +51,8 @@ export type SortKey = 'createdAt' | 'downloads' | 'ratingAvg' | 'ratingCount';
 /** The orders a list can be sorted in other than relevance. */
 export type ColumnSort = 'newest' | 'downloads' | 'rating';
 
+const ORDER_EDITS = 256;
+
 function addTo(map: Map<number, Set<number>>, key: number, slot: number): void {
   let set = map.get(key);
   if (set === undefined) map.set(key, (set = new Set()));
@@ -98,8 +100,13 @@ export class DocColumns {
   private readonly authorSlots = new Map<number, Set<number>>();
   /** Per facet, per interned value: the live slots with that value. */
   private readonly facetBits = {} as Record<SearchFacetName, Bits[]>;
-  /** Slots in each non-relevance order, built on first use after a change. */
+  /**
+   * Slots in each non-relevance order, built on first use; a write moves its slot (a binary search
+   * and one copy) until {@link ORDER_EDITS} writes have, after which the orders are rebuilt on
+   * next use (a bulk load is cheaper to sort once than to insert one by one).
+   */
   private orders: Partial<Record<ColumnSort, Int32Array>> = {};
+  private orderEdits = 0;
 
   constructor() {
     for (const f of SEARCH_FACETS) {
@@ -160,18 +167,18 @@ export class DocColumns {
       setBit(bits[code] ?? new Uint32Array(0), slot);
     }
     this.placeVisibility(slot, true);
-    this.orders = {};
+    this.orderInsert(slot);
   }
 
   remove(slot: number): void {
     if (slot >= this.capacity || this.live[slot] !== 1) return;
+    this.orderRemove(slot);
     this.placeVisibility(slot, false);
     for (const f of SEARCH_FACETS) {
       const bits = this.facetBits[f][this.facetCodes[f][slot] ?? -1];
       if (bits !== undefined) clearBit(bits, slot);
     }
     this.live[slot] = 0;
-    this.orders = {};
   }
 
   private placeVisibility(slot: number, add: boolean): void {
@@ -253,23 +260,74 @@ export class DocColumns {
   sortOrder(sort: ColumnSort): Int32Array {
     const cached = this.orders[sort];
     if (cached !== undefined) return cached;
-    const { createdAt, downloads, ratingAvg, ratingCount } = this.sortValues;
     let n = 0;
     for (let slot = 0; slot < this.capacity; slot += 1) if (this.live[slot] === 1) n += 1;
     const order = new Int32Array(n);
     n = 0;
     for (let slot = 0; slot < this.capacity; slot += 1) if (this.live[slot] === 1) order[n++] = slot;
-    const newest = (a: number, b: number): number => createdAt[b] - createdAt[a] || b - a;
-    const compare =
-      sort === 'newest'
-        ? newest
-        : sort === 'downloads'
-          ? (a: number, b: number): number => downloads[b] - downloads[a] || newest(a, b)
-          : (a: number, b: number): number =>
-              ratingAvg[b] - ratingAvg[a] || ratingCount[b] - ratingCount[a] || newest(a, b);
-    order.sort(compare);
+    order.sort(this.compareFor(sort));
     this.orders[sort] = order;
+    this.orderEdits = 0;
     return order;
+  }
+
+  /** Negative when slot `a` comes before slot `b` (a total order: ties end on the slot). */
+  private compareFor(sort: ColumnSort): (a: number, b: number) => number {
+    const { createdAt, downloads, ratingAvg, ratingCount } = this.sortValues;
+    const newest = (a: number, b: number): number => createdAt[b] - createdAt[a] || b - a;
+    switch (sort) {
+      case 'newest':
+        return newest;
+      case 'downloads':
+        return (a, b) => downloads[b] - downloads[a] || newest(a, b);
+      case 'rating':
+        return (a, b) => ratingAvg[b] - ratingAvg[a] || ratingCount[b] - ratingCount[a] || newest(a, b);
+    }
+  }
+
+  /** Where `slot` is, or would go, in `order`. */
+  private positionIn(order: Int32Array, compare: (a: number, b: number) => number, slot: number): number {
+    let lo = 0;
+    let hi = order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compare(order[mid], slot) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private editOrders(edit: (order: Int32Array, sort: ColumnSort) => Int32Array | undefined): void {
+    this.orderEdits += 1;
+    for (const sort of Object.keys(this.orders) as ColumnSort[]) {
+      const order = this.orders[sort];
+      if (order === undefined) continue;
+      this.orders[sort] = this.orderEdits > ORDER_EDITS ? undefined : edit(order, sort);
+    }
+  }
+
+  /** Puts a live slot (its values just set) into every built order. */
+  private orderInsert(slot: number): void {
+    this.editOrders((order, sort) => {
+      const at = this.positionIn(order, this.compareFor(sort), slot);
+      const next = new Int32Array(order.length + 1);
+      next.set(order.subarray(0, at));
+      next[at] = slot;
+      next.set(order.subarray(at), at + 1);
+      return next;
+    });
+  }
+
+  /** Takes a slot (its values still set) out of every built order. */
+  private orderRemove(slot: number): void {
+    this.editOrders((order, sort) => {
+      const at = this.positionIn(order, this.compareFor(sort), slot);
+      if (order[at] !== slot) return undefined;
+      const next = new Int32Array(order.length - 1);
+      next.set(order.subarray(0, at));
+      next.set(order.subarray(at + 1), at);
+      return next;
+    });
   }
 
   get slotCount(): number {

@@ -330,14 +330,20 @@ describe('EmbeddedSearchEngine fast paths give what the plain rules give', () =>
 
   it('matches the rules on random queries, then again after updates and deletions', async () => {
     const r = random(2);
-    for (let round = 0; round < 150; round += 1) await check(r, round);
-    // Writes drop prepared state (compiled queries, orders, highlights): answers follow at once.
-    const ids = [...docs.keys()];
-    const changed = ids.filter(() => r() < 0.2).map((id) => randomDoc(r, Number(id.slice(4)), 1));
-    const deleted = ids.filter(() => r() < 0.05).filter((id) => !changed.some((d) => d.id === id));
-    await write(changed, deleted);
-    await write(Array.from({ length: 30 }, (_, i) => randomDoc(r, 1_000 + i, 0)));
-    for (let round = 150; round < 300; round += 1) await check(r, round);
+    const update = async (share: number, version: number, added: number): Promise<void> => {
+      const ids = [...docs.keys()];
+      const changed = ids.filter(() => r() < share).map((id) => randomDoc(r, Number(id.slice(4)), version));
+      const deleted = ids.filter(() => r() < share / 4).filter((id) => !changed.some((d) => d.id === id));
+      await write(changed, deleted);
+      await write(Array.from({ length: added }, (_, i) => randomDoc(r, 1_000 * version + i, 0)));
+    };
+    for (let round = 0; round < 100; round += 1) await check(r, round);
+    // Writes drop prepared state (compiled queries, highlights) and move their slots in the
+    // presorted orders (a few writes) or drop those too (many): answers follow at once.
+    await update(0.03, 1, 5);
+    for (let round = 100; round < 200; round += 1) await check(r, round);
+    await update(0.4, 2, 30);
+    for (let round = 200; round < 300; round += 1) await check(r, round);
     // Most rounds were compared in full (the rest had no document with every word).
     expect(compared.answers).toBeGreaterThan(150);
     expect(compared.walks).toBeGreaterThan(50);
