@@ -350,6 +350,9 @@ export class TusUploadService {
     if (!whole || this.inflight.has(session.id)) return;
     // A 1 MiB buffer between staging and storing, so neither waits on every chunk of the other.
     const side = new PassThrough({ highWaterMark: 1024 * 1024 });
+    // The tee may fail it (a refused type) before the store pipeline listens; its outcome is
+    // observed through `prepared`, never as an unhandled 'error' event.
+    side.on('error', () => undefined);
     const prepared = this.ingest.prepare(
       p,
       { resourceId: session.resourceId, versionId: session.versionId },
