@@ -92,4 +92,17 @@ describe('inspectStream', () => {
     });
     await expect(inspectStream(failing, { maxBytes: 100 })).rejects.toThrow('connection reset');
   });
+
+  it('rejects, rather than waiting forever, an input that failed or closed before it was handed over', async () => {
+    const failed = new Readable({ read() {} });
+    failed.on('error', () => undefined);
+    failed.destroy(new Error('refused upstream'));
+    await new Promise((resolve) => setImmediate(resolve));
+    await expect(inspectStream(failed, { maxBytes: 100 })).rejects.toThrow('refused upstream');
+
+    const closed = new Readable({ read() {} });
+    closed.destroy();
+    await new Promise((resolve) => setImmediate(resolve));
+    await expect(inspectStream(closed, { maxBytes: 100 })).rejects.toThrow('closed before it ended');
+  });
 });

@@ -65,6 +65,9 @@ function readHead(stream: Readable, wanted: number): Promise<{ head: Buffer; end
       stream.off('error', fail);
       stream.off('close', onClose);
     };
+    // A stream that failed or closed before anyone listened emits nothing any more.
+    if (stream.errored) return fail(stream.errored);
+    if (stream.destroyed) return fail(new Error('input stream closed before it ended'));
     stream.on('readable', onReadable);
     stream.on('end', onEnd);
     stream.on('error', fail);

@@ -13,6 +13,7 @@ export type StorageErrorCode =
   | 'INVALID_OBJECT_KEY'
   | 'INVALID_RANGE'
   | 'SIZE_MISMATCH'
+  | 'DIGEST_MISMATCH'
   | 'INVALID_ARGUMENT';
 
 export abstract class StorageError extends Error {
@@ -94,6 +95,22 @@ export class ObjectSizeMismatchError extends StorageError {
     readonly actual: number,
   ) {
     super(`Declared size ${expected} does not match the ${actual} bytes received`);
+  }
+}
+
+/**
+ * A file handed over with its digest turned out to hold other bytes (it changed meanwhile).
+ * `stored` is the object that was written all the same, for the caller to discard.
+ */
+export class ContentDigestMismatchError extends StorageError {
+  readonly code = 'DIGEST_MISMATCH' as const;
+
+  constructor(
+    readonly expected: string,
+    readonly actual: string,
+    readonly stored?: { key: string; deduplicated: boolean },
+  ) {
+    super(`Content digest ${actual} does not match the expected ${expected}`);
   }
 }
 

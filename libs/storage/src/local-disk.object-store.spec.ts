@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +43,19 @@ describe('LocalDiskObjectStore specifics', () => {
     root = await tempDir();
     store = new LocalDiskObjectStore(root);
     await store.init();
+  });
+
+  it('takes a staged file by rename: the stored object is the same inode, its bytes not written twice', async () => {
+    const data = deterministicBytes(300_000, 77);
+    const staged = join(root, 'staged-upload');
+    await writeFile(staged, data);
+    const inode = (await stat(staged)).ino;
+    const hash = createHash('sha256').update(data).digest('hex');
+    const put = await store.putContentAddressedFile(staged, { sha256: hash, size: data.length });
+    expect(put.deduplicated).toBe(false);
+    expect((await stat(join(root, 'objects', put.key))).ino).toBe(inode);
+    await expect(stat(staged)).rejects.toThrow(/ENOENT/);
+    expect((await store.stat(put.key))?.size).toBe(data.length);
   });
 
   it('keeps objects as plain files under objects/ and nothing escapes the root', async () => {

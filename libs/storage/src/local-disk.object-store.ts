@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { constants as fsConstants, type BigIntStats } from 'node:fs';
 import {
   copyFile,
@@ -29,8 +29,14 @@ import {
 import { validateObjectKey, validatePrefix, validateRange } from './keys.js';
 import { validateContentType, validateMetadata } from './metadata.js';
 import {
+  contentAddressedKey,
+  type ContentAddressedPutOptions,
+  type ContentAddressedPutResult,
+} from './content-addressed.js';
+import {
   ObjectStore,
   type ByteRange,
+  type FileDigest,
   type ObjectListEntry,
   type ObjectStat,
   type PresignGetOptions,
@@ -71,16 +77,17 @@ export interface LocalDiskObjectStoreOptions {
 }
 
 /**
- * Bytes per read of get() streams: 256 KiB chunks (Node's default is 64 KiB) quarter the per-chunk
- * work of a download for a little more memory per open stream.
+ * Bytes per read of get() streams: 1 MiB chunks (Node's default is 64 KiB) cut the per-chunk work
+ * of a download (read syscalls, socket writes, hashing calls) sixteen-fold for 1 MiB of memory per
+ * open stream.
  */
-const READ_CHUNK_BYTES = 256 * 1024;
+const READ_CHUNK_BYTES = 1024 * 1024;
 
 /**
  * Object store on a local directory:
  *
  *   <rootDir>/objects/<key>       the bytes, as a plain file (keys may contain "/")
- *   <rootDir>/meta/<aa>/<sig>.json content type, metadata and md5 etag of one file version
+ *   <rootDir>/meta/<aa>/<sig>.json content type, metadata and etag of one file version
  *   <rootDir>/tmp/                 in-progress writes (same filesystem, so rename is atomic)
  *
  * Writes go to tmp/, are fsync'ed and renamed into place: readers never see a partial object,
@@ -141,14 +148,12 @@ export class LocalDiskObjectStore extends ObjectStore {
       await mkdir(this.tmpDir, { recursive: true });
       fh = await open(tmpData, 'wx', 0o644);
 
-      const md5 = createHash('md5');
       let written = 0;
       for await (const chunk of chunksOf(stream)) {
         written += chunk.length;
         if (maxBytes !== undefined && written > maxBytes) throw new ObjectTooLargeError(maxBytes);
         if (declared !== undefined && written > declared)
           throw new ObjectSizeMismatchError(declared, written);
-        md5.update(chunk);
         await writeAll(fh, chunk);
       }
       if (declared !== undefined && written !== declared)
@@ -158,7 +163,7 @@ export class LocalDiskObjectStore extends ObjectStore {
       await fh.close();
       fh = undefined;
 
-      const etag = md5.digest('hex');
+      const etag = newEtag();
       metaPath = this.metaPathFor(st);
       await writeDurably(
         tmpMeta,
@@ -178,6 +183,62 @@ export class LocalDiskObjectStore extends ObjectStore {
       if (tmpData !== undefined) await rm(tmpData, { force: true }).catch(() => undefined);
       if (tmpMeta !== undefined) await rm(tmpMeta, { force: true }).catch(() => undefined);
       if (!committed && metaPath !== undefined) await rm(metaPath, { force: true }).catch(() => undefined);
+      throw this.mapError(err, key);
+    }
+  }
+
+  /**
+   * Takes a finished file on the same filesystem by rename: its size is checked, it is fsync'ed,
+   * its sidecar written and it is renamed onto `sha256/<aa>/<sha256>` (atomically; a concurrent
+   * writer of the same content renames identical bytes onto the same key). When the content is
+   * already stored the file is left for the caller to remove. The digest is trusted: pass only
+   * what was computed from these bytes. Across filesystems (EXDEV) it copies like the default.
+   */
+  override async putContentAddressedFile(
+    path: string,
+    digest: FileDigest,
+    opts: Pick<ContentAddressedPutOptions, 'contentType' | 'tempPrefix'> = {},
+  ): Promise<ContentAddressedPutResult> {
+    const key = contentAddressedKey(digest.sha256);
+    const contentType = validateContentType(opts.contentType);
+    const result = (deduplicated: boolean): ContentAddressedPutResult => ({
+      key,
+      sha256: digest.sha256,
+      size: digest.size,
+      deduplicated,
+    });
+    let tmpMeta: string | undefined;
+    let metaPath: string | undefined;
+    let committed = false;
+    try {
+      const existing = await this.stat(key);
+      if (existing !== null && existing.size === digest.size) return result(true);
+      const fh = await open(path, fsConstants.O_RDWR | fsConstants.O_NOFOLLOW);
+      let st: BigIntStats;
+      try {
+        st = await fh.stat({ bigint: true });
+        if (!st.isFile() || Number(st.size) !== digest.size)
+          throw new ObjectSizeMismatchError(digest.size, Number(st.size));
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      tmpMeta = join(this.tmpDir, `${randomUUID()}.meta`);
+      metaPath = this.metaPathFor(st);
+      await writeDurably(
+        tmpMeta,
+        JSON.stringify({ v: 1, etag: newEtag(), contentType, metadata: {} } satisfies SidecarMeta),
+      );
+      await mkdir(dirname(metaPath), { recursive: true });
+      await rename(tmpMeta, metaPath);
+      tmpMeta = undefined;
+      await this.commit(path, this.objectPath(key), key);
+      committed = true;
+      return result(false);
+    } catch (err) {
+      if (tmpMeta !== undefined) await rm(tmpMeta, { force: true }).catch(() => undefined);
+      if (!committed && metaPath !== undefined) await rm(metaPath, { force: true }).catch(() => undefined);
+      if (errnoCode(err) === 'EXDEV') return super.putContentAddressedFile(path, digest, opts);
       throw this.mapError(err, key);
     }
   }
@@ -515,6 +576,15 @@ function isSidecarMeta(value: unknown): value is SidecarMeta {
     v['metadata'] !== null &&
     Object.values(v['metadata']).every((x) => typeof x === 'string')
   );
+}
+
+/**
+ * An etag names one written version of an object; it need not be a digest of the bytes (S3's is
+ * not, for multipart objects). A random one costs nothing, where an MD5 of the bytes cost about
+ * 1.9 s of CPU per GiB written; content identity is what the sha256 content addresses are for.
+ */
+function newEtag(): string {
+  return randomBytes(16).toString('hex');
 }
 
 function fallbackEtag(st: BigIntStats): string {

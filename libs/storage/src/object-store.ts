@@ -1,9 +1,13 @@
+import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import {
+  contentAddressedKey,
   putContentAddressed,
   type ContentAddressedPutOptions,
   type ContentAddressedPutResult,
 } from './content-addressed.js';
+
+import { ContentDigestMismatchError } from './errors.js';
 
 export type ObjectStoreKind = 's3' | 'local';
 
@@ -54,6 +58,12 @@ export interface PresignGetOptions {
   fileName?: string;
   contentType?: string;
   disposition?: 'attachment' | 'inline';
+}
+
+/** What the caller already knows of a finished local file: computed while it was written. */
+export interface FileDigest {
+  sha256: string;
+  size: number;
 }
 
 export interface StorageHealth {
@@ -129,5 +139,26 @@ export abstract class ObjectStore {
     opts: ContentAddressedPutOptions = {},
   ): Promise<ContentAddressedPutResult> {
     return putContentAddressed(this, stream, opts);
+  }
+
+  /**
+   * Stores a finished local file (e.g. a staged upload) under `sha256/<aa>/<sha256>`, given the
+   * digest the caller computed from these very bytes while it wrote them. This default streams
+   * the file through putContentAddressed() and checks that it still hashes to `digest.sha256`
+   * (else ContentDigestMismatchError, carrying what was stored so the caller can discard it);
+   * adapters that can take the file as it is override it: local disk checks the size and renames
+   * the file into place, trusting the digest, so the bytes are not read or written a second time.
+   * The file stays where it is when it was copied or its content was already stored; the caller
+   * removes it in every case.
+   */
+  async putContentAddressedFile(
+    path: string,
+    digest: FileDigest,
+    opts: Pick<ContentAddressedPutOptions, 'contentType' | 'tempPrefix'> = {},
+  ): Promise<ContentAddressedPutResult> {
+    contentAddressedKey(digest.sha256); // validates the digest before any byte moves
+    const put = await this.putContentAddressed(createReadStream(path), { ...opts, size: digest.size });
+    if (put.sha256 !== digest.sha256) throw new ContentDigestMismatchError(digest.sha256, put.sha256, put);
+    return put;
   }
 }

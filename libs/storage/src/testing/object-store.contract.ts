@@ -1,8 +1,12 @@
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   InvalidObjectKeyError,
   InvalidRangeError,
+  InvalidStorageArgumentError,
   ObjectNotFoundError,
   ObjectSizeMismatchError,
   ObjectTooLargeError,
@@ -268,6 +272,50 @@ export function describeObjectStoreContract(name: string, factory: ObjectStoreCo
       expect(sha256(await readAllBytes(await store.get(first.key)))).toBe(hash);
       expect((await store.stat(first.key))?.contentType).toBe('application/pdf');
       expect(await collect(store.list('tmp/'))).toEqual([]);
+    });
+
+    it('stores a finished local file under its content address, once, given its digest', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'tongke-cas-file-'));
+      try {
+        const data = deterministicBytes(700_000, 4321);
+        const hash = sha256(data);
+        const key = `sha256/${hash.slice(0, 2)}/${hash}`;
+        const first = join(dir, 'first');
+        await writeFile(first, data);
+        const put = await store.putContentAddressedFile(
+          first,
+          { sha256: hash, size: data.length },
+          { contentType: 'video/mp4' },
+        );
+        expect(put).toEqual({ key, sha256: hash, size: data.length, deduplicated: false });
+        expect(sha256(await readAllBytes(await store.get(key)))).toBe(hash);
+        expect((await store.stat(key))?.contentType).toBe('video/mp4');
+
+        // The same content again: nothing new is stored, and the caller's file is left alone.
+        const second = join(dir, 'second');
+        await writeFile(second, data);
+        expect(await store.putContentAddressedFile(second, { sha256: hash, size: data.length })).toEqual({
+          ...put,
+          deduplicated: true,
+        });
+        expect((await stat(second)).size).toBe(data.length);
+
+        // A file that is not the size it is said to be is refused, and nothing is stored.
+        const other = deterministicBytes(50_000, 4322);
+        const short = join(dir, 'short');
+        await writeFile(short, other);
+        const otherHash = sha256(other);
+        await expect(
+          store.putContentAddressedFile(short, { sha256: otherHash, size: other.length + 1 }),
+        ).rejects.toBeInstanceOf(ObjectSizeMismatchError);
+        expect(await store.exists(`sha256/${otherHash.slice(0, 2)}/${otherHash}`)).toBe(false);
+        await expect(
+          store.putContentAddressedFile(short, { sha256: 'not-a-digest', size: 1 }),
+        ).rejects.toBeInstanceOf(InvalidStorageArgumentError);
+        expect(await collect(store.list('tmp/'))).toEqual([]);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     });
 
     it('ends concurrent identical content-addressed puts with exactly one object and no temp leftovers', async () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -7,7 +8,12 @@ import { DomainEvents } from '@tongke/common';
 import { LIBRARY_LIMITS, type ResourceFileDto } from '@tongke/contracts';
 import { Resource, ResourceFile } from '@tongke/database';
 import { inspectStream, sanitizeFileName, type SniffResult } from '@tongke/files';
-import { ObjectStore, type ContentAddressedPutResult } from '@tongke/storage';
+import {
+  ContentDigestMismatchError,
+  ObjectSizeMismatchError,
+  ObjectStore,
+  type ContentAddressedPutResult,
+} from '@tongke/storage';
 import { DataSource, type EntityManager } from 'typeorm';
 import { coalesce } from '../storage/coalesce.js';
 import { RenditionService } from '../downloads/rendition.service.js';
@@ -44,6 +50,15 @@ export interface PreparedFile {
   name: string;
   type: SniffResult;
   put: ContentAddressedPutResult;
+}
+
+/** Sniffed and hashed from a copy of the bytes, not stored yet (see FileIngestService.inspect). */
+export interface InspectedFile {
+  versionId: string;
+  name: string;
+  type: SniffResult;
+  sha256: string;
+  size: number;
 }
 
 /** The object vanished between store and commit (collected as unreferenced): store it again. */
@@ -149,6 +164,80 @@ export class FileIngestService {
       return { versionId, name: withKindExtension(declaredName, inspected.type), type: inspected.type, put };
     } catch (err) {
       source.destroy();
+      throw toLibraryError(err, this.maxBytes);
+    }
+  }
+
+  /**
+   * Whether staged uploads are best handed to the store as files (adopt) rather than streamed
+   * into it (prepare): true for local disk, which takes a file by rename instead of writing every
+   * byte a second time.
+   */
+  get adoptsStagedFiles(): boolean {
+    return this.store.kind === 'local';
+  }
+
+  /**
+   * Phase 1 without the store: checks the target, sniffs the type from the first bytes and
+   * hashes the input to its end (a copy of a file being staged, or the staged file itself), so
+   * that adopt() can then take the staged file as it is.
+   */
+  async inspect(
+    p: Principal,
+    target: IngestTarget,
+    fileName: string,
+    source: Readable,
+    declaredSize?: number,
+  ): Promise<InspectedFile> {
+    let versionId: string;
+    try {
+      ({ versionId } = await this.checkTarget(p, target));
+    } catch (err) {
+      source.destroy();
+      throw err;
+    }
+    const declaredName = sanitizeFileName(fileName);
+    try {
+      const inspected = await inspectStream(source, { maxBytes: this.maxBytes, declaredName });
+      const hash = createHash('sha256');
+      let size = 0;
+      for await (const chunk of inspected.stream) {
+        const buffer = chunk as Buffer;
+        hash.update(buffer);
+        size += buffer.length;
+      }
+      if (declaredSize !== undefined && size !== declaredSize)
+        throw new ObjectSizeMismatchError(declaredSize, size);
+      const name = withKindExtension(declaredName, inspected.type);
+      return { versionId, name, type: inspected.type, sha256: hash.digest('hex'), size };
+    } catch (err) {
+      source.destroy();
+      throw toLibraryError(err, this.maxBytes);
+    }
+  }
+
+  /**
+   * Stores the inspected file at `path` under its content address (on local disk by rename: the
+   * file is gone from `path` afterwards unless its content was already stored). Nothing is
+   * recorded yet; commitPrepared() follows.
+   */
+  async adopt(path: string, inspected: InspectedFile): Promise<PreparedFile> {
+    const { versionId, name, type, sha256, size } = inspected;
+    try {
+      const put = await this.store.putContentAddressedFile(
+        path,
+        { sha256, size },
+        { contentType: type.mime },
+      );
+      return { versionId, name, type, put };
+    } catch (err) {
+      if (err instanceof ContentDigestMismatchError) {
+        this.logger.error({ expected: err.expected, actual: err.actual }, 'a staged upload changed under us');
+        if (err.stored && !err.stored.deduplicated) {
+          await this.gc.collectIfUnreferenced(err.stored.key).catch(() => undefined);
+        }
+        throw LibraryErrors.storageInconsistent();
+      }
       throw toLibraryError(err, this.maxBytes);
     }
   }

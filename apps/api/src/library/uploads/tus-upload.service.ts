@@ -22,12 +22,17 @@ import {
   FileIngestService,
   ObjectVanishedError,
   type IngestResult,
+  type IngestTarget,
+  type InspectedFile,
   type PreparedFile,
 } from './file-ingest.service.js';
 import { UploadRefusedError, UploadStaging } from './upload-staging.js';
 
 const TUS_VERSION = '1.0.0';
 type Upload = Parameters<NonNullable<ServerOptions['onUploadCreate']>>[1];
+
+/** What was done with the copy of a whole-file PATCH: stored (S3) or only inspected (local disk). */
+type InflightResult = { prepared: PreparedFile } | { inspected: InspectedFile };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -100,8 +105,8 @@ export class TusUploadService {
   private readonly server: Server;
   private readonly principals = new WeakMap<Request, Principal>();
   private readonly hookErrors = new WeakMap<Request, unknown>();
-  /** Whole-file PATCHes being stored while they are staged, by upload id. */
-  private readonly inflight = new Map<string, { prepared: Promise<PreparedFile>; side: PassThrough }>();
+  /** Whole-file PATCHes being stored (or inspected) while they are staged, by upload id. */
+  private readonly inflight = new Map<string, { work: Promise<InflightResult>; side: PassThrough }>();
 
   constructor(
     private readonly staging: UploadStaging,
@@ -276,7 +281,17 @@ export class TusUploadService {
     this.inflight.delete(upload.id);
     try {
       let result: IngestResult | undefined;
-      if (inflight) result = await this.finishInflight(p, target, inflight.prepared, upload.size);
+      if (inflight) result = await this.finishInflight(p, target, path, inflight.work, upload.size);
+      if (result === undefined && this.ingest.adoptsStagedFiles) {
+        const inspected = await this.ingest.inspect(
+          p,
+          target,
+          session.fileName,
+          createReadStream(path),
+          upload.size,
+        );
+        result = await this.commitAdopted(p, target, path, inspected);
+      }
       result ??= await this.ingest.ingest(p, target, session.fileName, createReadStream(path), {
         declaredSize: upload.size,
         reopen: () => createReadStream(path),
@@ -337,9 +352,11 @@ export class TusUploadService {
   }
 
   /**
-   * A PATCH that carries the whole file from offset 0 is streamed into the object store while it
-   * is staged (both writes overlap with the network), so finishing does not read it all again.
-   * Anything else (resumed uploads, chunked clients) is stored from the staged file at the end.
+   * A PATCH that carries the whole file from offset 0 is copied, as it is staged, into the store
+   * pipeline, so finishing does not read it all again: on S3 it is streamed into the store (both
+   * writes overlap with the network); on local disk it is only sniffed and hashed, and the staged
+   * file itself is then renamed into the store (adopted), so its bytes are written once.
+   * Anything else (resumed uploads, chunked clients) is handled from the staged file at the end.
    */
   private storeWhileStaging(p: Principal, session: UploadSession, req: ExpressRequest): void {
     const whole =
@@ -350,15 +367,16 @@ export class TusUploadService {
     if (!whole || this.inflight.has(session.id)) return;
     // A 1 MiB buffer between staging and storing, so neither waits on every chunk of the other.
     const side = new PassThrough({ highWaterMark: 1024 * 1024 });
-    const prepared = this.ingest.prepare(
-      p,
-      { resourceId: session.resourceId, versionId: session.versionId },
-      session.fileName,
-      side,
-      session.declaredSize ?? undefined,
-    );
-    prepared.catch(() => undefined); // observed in onFinish or dropUnusedInflight
-    this.inflight.set(session.id, { prepared, side });
+    // The tee may fail it (a refused type) before the store pipeline listens; its outcome is
+    // observed through `prepared`, never as an unhandled 'error' event.
+    side.on('error', () => undefined);
+    const target = { resourceId: session.resourceId, versionId: session.versionId };
+    const size = session.declaredSize ?? undefined;
+    const work: Promise<InflightResult> = this.ingest.adoptsStagedFiles
+      ? this.ingest.inspect(p, target, session.fileName, side, size).then((inspected) => ({ inspected }))
+      : this.ingest.prepare(p, target, session.fileName, side, size).then((prepared) => ({ prepared }));
+    work.catch(() => undefined); // observed in onFinish or dropUnusedInflight
+    this.inflight.set(session.id, { work, side });
     this.staging.teeInto(session.id, side);
   }
 
@@ -370,8 +388,8 @@ export class TusUploadService {
     this.inflight.delete(id);
     // The body never reached it (a refused PATCH) or ended early: stop the store pipeline.
     if (!entry.side.writableEnded) entry.side.destroy(new Error('upload body ended early'));
-    const done = await entry.prepared.catch(() => undefined);
-    if (done) await this.ingest.discard(done);
+    const done = await entry.work.catch(() => undefined);
+    if (done && 'prepared' in done) await this.ingest.discard(done.prepared);
   }
 
   /**
@@ -380,17 +398,23 @@ export class TusUploadService {
    */
   private async finishInflight(
     p: Principal,
-    target: { resourceId: string; versionId: string },
-    inflight: Promise<PreparedFile>,
+    target: IngestTarget,
+    path: string,
+    inflight: Promise<InflightResult>,
     size: number | undefined,
   ): Promise<IngestResult | undefined> {
-    let prepared: PreparedFile;
+    let done: InflightResult;
     try {
-      prepared = await inflight;
+      done = await inflight;
     } catch (err) {
       if (err instanceof AppError && err.code !== 'LIBRARY_UPLOAD_INCOMPLETE') throw err;
       return undefined;
     }
+    if ('inspected' in done) {
+      if (done.inspected.size !== size) return undefined;
+      return this.commitAdopted(p, target, path, done.inspected);
+    }
+    const { prepared } = done;
     if (prepared.put.size !== size) {
       await this.ingest.discard(prepared);
       return undefined;
@@ -400,6 +424,28 @@ export class TusUploadService {
     } catch (err) {
       if (err instanceof ObjectVanishedError) return undefined;
       throw err;
+    }
+  }
+
+  /**
+   * Adopts the staged file into the store and records it. If the object was collected between
+   * the two (only possible when its content was already stored, so the staged file is still
+   * here), it is adopted once more.
+   */
+  private async commitAdopted(
+    p: Principal,
+    target: IngestTarget,
+    path: string,
+    inspected: InspectedFile,
+  ): Promise<IngestResult> {
+    for (let attempt = 0; ; attempt += 1) {
+      const prepared = await this.ingest.adopt(path, inspected);
+      try {
+        return await this.ingest.commitPrepared(p, target, prepared);
+      } catch (err) {
+        if (!(err instanceof ObjectVanishedError)) throw err;
+        if (attempt > 0 || !prepared.put.deduplicated) throw LibraryErrors.storageInconsistent();
+      }
     }
   }
 
