@@ -10,8 +10,11 @@
  * 50 ms); this process is the client. Uploads go through tus (one POST, one streamed PATCH,
  * including the server's finishing step: sniff, hash, store, commit), downloads through
  * GET /api/files/:id/download. "Direct" streams the same amount of (different) bytes straight
- * into the same ObjectStore with putContentAddressed, and reads it back with get(). The payload
- * is generated on the fly (AES-CTR keystream behind an MP4 header), never held in memory.
+ * into the same ObjectStore with putContentAddressed, and reads it back with get(). "Bare HTTP"
+ * serves the API's stored object from a plain node:http server in the API process (store.get()
+ * piped into the response, nothing else): the ceiling any download over HTTP on this machine can
+ * reach, since the client then receives and hashes on one thread. The payload is generated on the
+ * fly (AES-CTR keystream behind an MP4 header), never held in memory.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createCipheriv, createHash } from 'node:crypto';
@@ -27,7 +30,7 @@ import { objectStoreConfigOf } from '../apps/api/src/library/storage/object-stor
 import { TokenService } from '@tongke/auth';
 import { loadConfig, type AppConfig } from '@tongke/config';
 import { createTestDatabase, Region, School, User, type TestDatabase } from '@tongke/database';
-import { createObjectStore } from '@tongke/storage';
+import { contentAddressedKey, createObjectStore } from '@tongke/storage';
 import { DataSource } from 'typeorm';
 
 const MiB = 1024 * 1024;
@@ -38,6 +41,7 @@ const MP4_HEADER = Buffer.from('000000186674797069736f6d0000020069736f6d69736f32
 
 interface Ready {
   port: number;
+  barePort: number;
   token: string;
 }
 
@@ -89,7 +93,24 @@ async function serve(dataDir: string, dbEnv: Record<string, string>): Promise<vo
     disabledAt: null,
   });
   const address = app.getHttpServer().address() as { port: number };
-  const ready: Ready = { port: address.port, token: app.get(TokenService).signAccess(principalOf(user)) };
+  const store = createObjectStore(objectStoreConfigOf(config));
+  await store.init();
+  const bare = http.createServer((req, res) => {
+    const key = new URL(req.url ?? '/', 'http://x').searchParams.get('key') ?? '';
+    store.get(key).then(
+      (body) => {
+        res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
+        body.pipe(res);
+      },
+      () => res.writeHead(404).end(),
+    );
+  });
+  await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
+  const ready: Ready = {
+    port: address.port,
+    barePort: (bare.address() as { port: number }).port,
+    token: app.get(TokenService).signAccess(principalOf(user)),
+  };
   process.send?.(ready);
   process.on('SIGTERM', () => {
     void app.close().finally(() => process.exit(0));
@@ -235,6 +256,7 @@ async function main(): Promise<void> {
         down: 0,
         directUp: 0,
         directDown: 0,
+        bareDown: 0,
         growth: 0,
         baseline: 0,
         cpuUp: Infinity,
@@ -291,6 +313,18 @@ async function main(): Promise<void> {
         if (down.status !== 200 || down.sha256 !== file.sha256)
           throw new Error(`download: ${down.status}, hash mismatch`);
 
+        // The same object from the bare HTTP server in the API process.
+        const t4 = Date.now();
+        const bareDown = await request(
+          ready.barePort,
+          'GET',
+          `/?key=${contentAddressedKey(file.sha256)}`,
+          {},
+        );
+        const bareMs = Date.now() - t4;
+        if (bareDown.status !== 200 || bareDown.sha256 !== file.sha256)
+          throw new Error(`bare download: ${bareDown.status}, hash mismatch`);
+
         // Directly into the same store.
         seed += 1;
         const t2 = Date.now();
@@ -309,9 +343,10 @@ async function main(): Promise<void> {
         best.down = Math.max(best.down, mbps(size, downMs));
         best.directUp = Math.max(best.directUp, mbps(size, directUpMs));
         best.directDown = Math.max(best.directDown, mbps(size, directDownMs));
+        best.bareDown = Math.max(best.bareDown, mbps(size, bareMs));
       }
       rows.push(
-        `${String(sizeMb).padStart(6)} MB | ${fmt(best.up)} | ${fmt(best.directUp)}   | ${(best.up / best.directUp).toFixed(2).padStart(5)} | ${fmt(best.down)}  | ${fmt(best.directDown)}     | ${(best.down / best.directDown).toFixed(2).padStart(5)}`,
+        `${String(sizeMb).padStart(6)} MB | ${fmt(best.up)} | ${fmt(best.directUp)}   | ${(best.up / best.directUp).toFixed(2).padStart(5)} | ${fmt(best.down)}  | ${fmt(best.directDown)}     | ${(best.down / best.directDown).toFixed(2).padStart(5)}   | ${fmt(best.bareDown)}   | ${(best.down / best.bareDown).toFixed(2).padStart(5)}`,
       );
       cpu.push(
         `${String(sizeMb).padStart(6)} MB | API process CPU per GiB: upload ${((best.cpuUp * 1024) / sizeMb).toFixed(1)} s, download ${((best.cpuDown * 1024) / sizeMb).toFixed(1)} s`,
@@ -320,7 +355,7 @@ async function main(): Promise<void> {
     }
     console.log('');
     console.log(
-      `  size    | API up  | direct up | ratio | API down | direct down | ratio   (MiB/s, best of ${repeat} rounds)`,
+      `  size    | API up  | direct up | ratio | API down | direct down | ratio   | bare HTTP down | API/bare   (MiB/s, best of ${repeat} rounds)`,
     );
     for (const row of rows) console.log(row);
     for (const row of cpu) console.log(row);
