@@ -4,6 +4,7 @@ import {
   type LessonCommandName,
   type LessonCommandPayloads,
   type LessonJoinRequest,
+  type LessonResyncRequest,
   type PointerMove,
   type RtcSignalRequest,
 } from '@tongke/contracts';
@@ -88,14 +89,24 @@ export const COMMAND_SCHEMAS: Schemas = {
   'av:mode': z.strictObject({ ...withId, mode: z.enum(['av', 'audio']) }),
 };
 
+const sinceMark = z
+  .strictObject({
+    at: z.number().int().min(0),
+    clientMsgId: z.string().max(R.clientMsgIdMaxLength).nullable(),
+  })
+  .nullable()
+  .optional();
+
 export const JOIN_SCHEMA: z.ZodType<LessonJoinRequest> = z.strictObject({
   lessonId: uuid,
   token: z.string().min(1).max(4096),
   sinceSeq: z.number().int().min(0).optional(),
+  sinceMark,
 });
 
-export const RESYNC_SCHEMA: z.ZodType<{ sinceSeq: number }> = z.strictObject({
+export const RESYNC_SCHEMA: z.ZodType<LessonResyncRequest> = z.strictObject({
   sinceSeq: z.number().int().min(0),
+  sinceMark,
 });
 
 export const POINTER_SCHEMA: z.ZodType<PointerMove> = z.strictObject({
