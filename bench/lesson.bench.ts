@@ -17,6 +17,7 @@
  * are not on the server's cores); both servers and PostgreSQL keep normal priority.
  *
  * Options (env): BENCH_LESSONS=10,50,100  BENCH_SECONDS=12  BENCH_WARMUP_SECONDS=3  BENCH_GENERATOR_NICE=10
+ * BENCH_CPU_PROF=<dir> writes a CPU profile of each server child there (for `--cpu-prof` self time).
  */
 import 'reflect-metadata';
 import { fork, type ChildProcess } from 'node:child_process';
@@ -258,7 +259,10 @@ function startChild(
 ): Promise<{ child: ChildProcess; port: number; database?: string }> {
   const child = fork(fileURLToPath(import.meta.url), [`--child=${kind}`], {
     env: { ...process.env, ...env },
-    execArgv: ['--enable-source-maps'],
+    execArgv: [
+      '--enable-source-maps',
+      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
