@@ -214,14 +214,11 @@ export class LessonLogRepository {
    * when its batch is built is dropped unsent as stale.
    */
   append(input: AppendInput): Promise<AppendResult> {
-    const prepared = this.prepared;
-    if (!prepared) {
-      if (input.void?.()) return Promise.resolve({ kind: 'stale' });
-      return this.appendWith(this.q, input);
-    }
+    // Embedded PGlite (no pg pool) takes them one at a time, through the same queue.
+    const run = this.prepared ?? this.q;
     return new Promise<AppendResult>((resolve, reject) => {
       this.queue.push({ input, resolve, reject });
-      this.pump(prepared);
+      this.pump(run);
     });
   }
 
@@ -240,7 +237,7 @@ export class LessonLogRepository {
         if (item.input.void?.()) {
           item.resolve({ kind: 'stale' });
         } else if (
-          batch.length < MAX_BATCH &&
+          batch.length < (this.prepared ? MAX_BATCH : 1) &&
           !this.busyLessons.has(lessonId) &&
           (next.get(lessonId) ?? expectedSeq) === expectedSeq
         ) {
