@@ -197,6 +197,8 @@ export class LessonRuntimeRegistry implements OnModuleDestroy {
     rt.speculative.clear();
     rt.epoch++;
     rt.broken = null;
+    // Later events carry a later time than any voided one, so their marks differ even at the same seq.
+    rt.lastAt += 1;
     await this.catchUp(rt);
   }
 

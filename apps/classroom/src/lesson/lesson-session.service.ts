@@ -289,7 +289,7 @@ export class LessonSessionService {
         });
         this.voidFrom(rt, epoch, seq);
       };
-      this.log
+      const appended = this.log
         .append(input)
         .then(
           (res) => {
@@ -311,6 +311,8 @@ export class LessonSessionService {
           (err: unknown) => voided(err),
         )
         .finally(settled);
+      // A graceful shutdown lets appends under way finish before the database closes.
+      this.track(appended);
     });
     rt.speculative.set(msgKey, { seq, result });
     return { result };
