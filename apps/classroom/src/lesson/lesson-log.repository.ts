@@ -87,6 +87,13 @@ interface QueuedAppend {
 }
 
 const MAX_BATCH = 256;
+/**
+ * Appends wait this long to go out together: the sender's ack comes a few ms later, but
+ * PostgreSQL (on the same cores as the service, often) runs one statement for several events
+ * instead of one per pen stroke. Live events are broadcast before their append, so this is not
+ * on their path.
+ */
+const APPEND_LINGER_MS = 8;
 /** Two batches in flight: one is being written while the next fills. */
 const MAX_BATCHES_IN_FLIGHT = 2;
 
@@ -214,13 +221,21 @@ export class LessonLogRepository {
    * when its batch is built is dropped unsent as stale.
    */
   append(input: AppendInput): Promise<AppendResult> {
-    // Embedded PGlite (no pg pool) takes them one at a time, through the same queue.
-    const run = this.prepared ?? this.q;
+    const prepared = this.prepared;
     return new Promise<AppendResult>((resolve, reject) => {
       this.queue.push({ input, resolve, reject });
-      this.pump(run);
+      // Embedded PGlite (no pg pool) takes them one at a time, through the same queue, at once.
+      if (!prepared) this.pump(this.q);
+      else if (this.queue.length >= MAX_BATCH) this.pump(prepared);
+      else
+        this.linger ??= setTimeout(() => {
+          this.linger = undefined;
+          this.pump(prepared);
+        }, APPEND_LINGER_MS);
     });
   }
+
+  private linger?: NodeJS.Timeout;
 
   private queue: QueuedAppend[] = [];
   private inFlight = 0;

@@ -23,11 +23,11 @@ import {
 } from '@tongke/contracts';
 import { LessonErrors } from './lesson.errors.js';
 import {
-  COMMAND_SCHEMAS,
   JOIN_SCHEMA,
   POINTER_SCHEMA,
   RESYNC_SCHEMA,
   RTC_SIGNAL_SCHEMA,
+  parseCommand,
   parsePayload,
 } from './lesson.schemas.js';
 import { LessonAttendanceRepository } from './lesson-attendance.repository.js';
@@ -224,7 +224,7 @@ export class LessonSessionService {
   async command(socket: LessonSocket, name: LessonCommandName, raw: unknown): Promise<LessonCommandResult> {
     if (this.closing) throw LessonErrors.restarting();
     const p = this.joined(socket);
-    const cmd = { name, payload: parsePayload(COMMAND_SCHEMAS[name], raw) } as ParsedCommand;
+    const cmd = { name, payload: parseCommand(name, raw) } as ParsedCommand;
     assertRoleMay(p, name);
     if (name === 'stroke:batch')
       this.limit(this.strokeBuckets, socket.id, REALTIME_LIMITS.maxBatchesPerSecond);
