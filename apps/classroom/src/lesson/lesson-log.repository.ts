@@ -88,12 +88,12 @@ interface QueuedAppend {
 
 const MAX_BATCH = 256;
 /**
- * Appends wait this long to go out together: the sender's ack comes a few ms later, but
+ * Appends wait this long to go out together: the sender's ack comes up to 20 ms later, but
  * PostgreSQL (on the same cores as the service, often) runs one statement for several events
  * instead of one per pen stroke. Live events are broadcast before their append, so this is not
  * on their path.
  */
-const APPEND_LINGER_MS = 8;
+const APPEND_LINGER_MS = 20;
 /** Two batches in flight: one is being written while the next fills. */
 const MAX_BATCHES_IN_FLIGHT = 2;
 
