@@ -17,6 +17,7 @@
  * are not on the server's cores); both servers and PostgreSQL keep normal priority.
  *
  * Options (env): BENCH_LESSONS=10,50,100  BENCH_SECONDS=12  BENCH_WARMUP_SECONDS=3  BENCH_GENERATOR_NICE=10
+ * BENCH_CPU_PROF=<dir> writes a CPU profile of each server child there (for `--cpu-prof` self time).
  */
 import 'reflect-metadata';
 import { fork, type ChildProcess } from 'node:child_process';
@@ -58,6 +59,8 @@ const PARTICIPANTS_PER_ROLE = 10;
 const GENERATOR_NICENESS = Number(process.env.BENCH_GENERATOR_NICE ?? 10);
 const EVENTS_PER_SECOND = 10;
 const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-01';
+/** Stands in for the host's user id in the bare relay's envelopes. */
+const BARE_ACTOR_ID = randomUUID();
 const now = () => performance.timeOrigin + performance.now();
 const load = (): string =>
   loadavg()
@@ -258,7 +261,10 @@ function startChild(
 ): Promise<{ child: ChildProcess; port: number; database?: string }> {
   const child = fork(fileURLToPath(import.meta.url), [`--child=${kind}`], {
     env: { ...process.env, ...env },
-    execArgv: ['--enable-source-maps'],
+    execArgv: [
+      '--enable-source-maps',
+      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
@@ -433,12 +439,14 @@ async function measure(
           : { clientMsgId, ...strokePayload(k, l.materialId) };
         s.emit(page ? 'page:set' : 'stroke:batch', payload, done);
       } else {
+        // The same envelope as the classroom service relays (actor included), so both carry the same bytes.
         const event = {
           seq: k,
           at: Date.now(),
-          type: page ? 'page.set' : 'stroke.batch',
+          actor: { userId: BARE_ACTOR_ID, role: 'host', classroomId: null },
           clientMsgId,
-          payload: page ? { page: 1 } : strokePayload(k, l.materialId),
+          type: page ? 'page.set' : 'stroke.batch',
+          payload: page ? { page: 1 + (k % 5) } : strokePayload(k, l.materialId),
         };
         s.emit('relay', { room: l.lessonId, event }, done);
       }

@@ -184,7 +184,7 @@ type Ack<T> = SocketAck<T>;
  */
 export class LessonClient {
   readonly socket: Socket;
-  /** Events in the order they were applied (after sequencing). */
+  /** Events in the order they were applied (after sequencing), since the last reset. */
   readonly applied: LessonWireEvent[] = [];
   /** Raw arrivals, in arrival order. */
   readonly received: LessonWireEvent[] = [];
@@ -196,6 +196,9 @@ export class LessonClient {
   state: LessonState;
   joinResult?: LessonJoinResult;
   snapshots = 0;
+  /** Rollbacks that voided events this client had applied (its state was then rebuilt). */
+  resets = 0;
+  readonly rollbacks: number[] = [];
   joins = 0;
   /** Connection lifecycle, for failure messages. */
   readonly lifecycle: string[] = [];
@@ -219,6 +222,11 @@ export class LessonClient {
         this.snapshots++;
         this.state = structuredClone(s);
       },
+      onReset: () => {
+        this.resets++;
+        this.applied.length = 0;
+        this.state = initialLessonState(lessonId);
+      },
     });
     this.socket = io(`${url}/lesson`, {
       transports: ['websocket'],
@@ -241,6 +249,10 @@ export class LessonClient {
       if (!this.sequencer.push(e)) void this.resync();
       if (e.type === 'lobby.admitted' && e.payload.classroomId === this.joinResult?.classroomId)
         void this.resync();
+    });
+    this.socket.on('lesson:rollback', (r: { fromSeq: number }) => {
+      this.rollbacks.push(r.fromSeq);
+      if (this.sequencer.rollback(r.fromSeq)) void this.resync();
     });
     this.socket.on('lesson:presence', (p: LessonPresence) => this.presence.push(p));
     this.socket.on('lesson:quality', (q: LessonQuality) => this.quality.push(q));
@@ -295,7 +307,7 @@ export class LessonClient {
     const res = (await this.socket.timeout(10_000).emitWithAck('lesson:join', {
       lessonId,
       token,
-      sinceSeq: this.sequencer.lastSeq,
+      ...this.sequencer.resyncRequest(),
     })) as Ack<LessonJoinResult>;
     if (res.ok) {
       this.joinResult = res.data;
@@ -310,7 +322,7 @@ export class LessonClient {
     if (this.resyncing || !this.socket.connected) return;
     this.resyncing = true;
     try {
-      const res = await this.raw<LessonResyncResult>('lesson:resync', { sinceSeq: this.sequencer.lastSeq });
+      const res = await this.raw<LessonResyncResult>('lesson:resync', this.sequencer.resyncRequest());
       if (res.ok) this.sequencer.applyResync(res.data);
     } catch {
       return;

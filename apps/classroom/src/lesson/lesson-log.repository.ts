@@ -38,6 +38,8 @@ export interface AppendInput {
   /** `<userId>:<clientMsgId>`, unique per lesson. */
   msgKey: string;
   at: number;
+  /** Checked before the append is sent: true drops it unsent as stale (its decision was voided). */
+  void?: () => boolean;
 }
 
 export type AppendResult = { kind: 'appended'; seq: number } | { kind: 'stale' } | { kind: 'duplicate' };
@@ -85,6 +87,13 @@ interface QueuedAppend {
 }
 
 const MAX_BATCH = 256;
+/**
+ * Appends wait this long to go out together: the sender's ack comes up to 20 ms later, but
+ * PostgreSQL (on the same cores as the service, often) runs one statement for several events
+ * instead of one per pen stroke. Live events are broadcast before their append, so this is not
+ * on their path.
+ */
+const APPEND_LINGER_MS = 20;
 /** Two batches in flight: one is being written while the next fills. */
 const MAX_BATCHES_IN_FLIGHT = 2;
 
@@ -92,23 +101,32 @@ const MAX_BATCHES_IN_FLIGHT = 2;
 const statusAfter = (input: AppendInput): LessonStatus | null =>
   input.draft.type === 'lesson.started' ? 'live' : input.draft.type === 'lesson.ended' ? 'ended' : null;
 
-/** The multi-row form of the append: one compare-and-set per lesson, one insert per event that won. */
+/**
+ * The multi-row form of the append. A lesson may have several consecutive events in one batch
+ * (expected seqs n, n+1, …): one compare-and-set per lesson moves its head by their count, and
+ * either all of that lesson's events go in or none does.
+ */
 const APPEND_BATCH_SQL = `WITH durability AS (SELECT set_config('synchronous_commit', $11, true)),
   input AS (
     SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::uuid[], $5::text[], $6::uuid[], $7::text[], $8::text[],
                          $9::timestamptz[], $10::jsonb[])
       AS i(lesson_id, expected, type, actor_id, actor_role, classroom_id, msg_key, status, at, payload)),
+  grp AS (
+    SELECT lesson_id, min(expected) AS expected, count(*) AS n,
+           (array_agg(status ORDER BY expected DESC) FILTER (WHERE status IS NOT NULL))[1] AS status,
+           (array_agg(at ORDER BY expected DESC) FILTER (WHERE status IS NOT NULL))[1] AS status_at
+      FROM input GROUP BY lesson_id),
   head AS (
     UPDATE joint_lessons j
-       SET last_seq = j.last_seq + 1,
-           status = COALESCE(i.status::lesson_status, j.status),
-           started_at = CASE WHEN i.status = 'live' THEN i.at ELSE j.started_at END,
-           ended_at = CASE WHEN i.status = 'ended' THEN i.at ELSE j.ended_at END
-      FROM input i
-     WHERE j.id = i.lesson_id AND j.last_seq = i.expected AND j.status <> 'cancelled'
- RETURNING j.id, j.last_seq)
+       SET last_seq = j.last_seq + g.n,
+           status = COALESCE(g.status::lesson_status, j.status),
+           started_at = CASE WHEN g.status = 'live' THEN g.status_at ELSE j.started_at END,
+           ended_at = CASE WHEN g.status = 'ended' THEN g.status_at ELSE j.ended_at END
+      FROM grp g
+     WHERE j.id = g.lesson_id AND j.last_seq = g.expected AND j.status <> 'cancelled'
+ RETURNING j.id)
 INSERT INTO lesson_events (lesson_id, seq, type, actor_id, actor_role, classroom_id, client_msg_id, payload, created_at)
-SELECT i.lesson_id, head.last_seq, i.type, i.actor_id, i.actor_role, i.classroom_id, i.msg_key, i.payload, i.at
+SELECT i.lesson_id, i.expected + 1, i.type, i.actor_id, i.actor_role, i.classroom_id, i.msg_key, i.payload, i.at
   FROM head JOIN input i ON i.lesson_id = head.id CROSS JOIN durability
 RETURNING lesson_id, seq`;
 
@@ -196,27 +214,60 @@ export class LessonLogRepository {
 
   /**
    * Appends one event. On PostgreSQL, appends that arrive while others are in flight are sent
-   * together as one multi-row compare-and-set (at most one per lesson, since each lesson's
-   * commands run one at a time), so a busy instance makes few round trips instead of one per
-   * pen stroke; when nothing is in flight an append goes out at once.
+   * together as one multi-row compare-and-set, so a busy instance makes few round trips instead
+   * of one per pen stroke; when nothing is in flight an append goes out at once. A lesson's
+   * appends are never in two statements at once (so its seqs reach the log in order): those
+   * that arrive while one is in flight wait for the next batch. An append whose `void()` is true
+   * when its batch is built is dropped unsent as stale.
    */
   append(input: AppendInput): Promise<AppendResult> {
     const prepared = this.prepared;
-    if (!prepared) return this.appendWith(this.q, input);
     return new Promise<AppendResult>((resolve, reject) => {
       this.queue.push({ input, resolve, reject });
-      this.pump(prepared);
+      // Embedded PGlite (no pg pool) takes them one at a time, through the same queue, at once.
+      if (!prepared) this.pump(this.q);
+      else if (this.queue.length >= MAX_BATCH) this.pump(prepared);
+      else
+        this.linger ??= setTimeout(() => {
+          this.linger = undefined;
+          this.pump(prepared);
+        }, APPEND_LINGER_MS);
     });
   }
 
-  private readonly queue: QueuedAppend[] = [];
+  private linger?: NodeJS.Timeout;
+
+  private queue: QueuedAppend[] = [];
   private inFlight = 0;
+  /** Lessons with appends in a statement under way. */
+  private readonly busyLessons = new Set<string>();
 
   private pump(prepared: Query): void {
     while (this.inFlight < MAX_BATCHES_IN_FLIGHT && this.queue.length > 0) {
-      const batch = this.queue.splice(0, MAX_BATCH);
+      const batch: QueuedAppend[] = [];
+      const rest: QueuedAppend[] = [];
+      const next = new Map<string, number>();
+      for (const item of this.queue) {
+        const { lessonId, expectedSeq } = item.input;
+        if (item.input.void?.()) {
+          item.resolve({ kind: 'stale' });
+        } else if (
+          batch.length < (this.prepared ? MAX_BATCH : 1) &&
+          !this.busyLessons.has(lessonId) &&
+          (next.get(lessonId) ?? expectedSeq) === expectedSeq
+        ) {
+          batch.push(item);
+          next.set(lessonId, expectedSeq + 1);
+        } else {
+          rest.push(item);
+        }
+      }
+      this.queue = rest;
+      if (batch.length === 0) return;
+      for (const lessonId of next.keys()) this.busyLessons.add(lessonId);
       this.inFlight++;
       void this.flush(prepared, batch).finally(() => {
+        for (const lessonId of next.keys()) this.busyLessons.delete(lessonId);
         this.inFlight--;
         this.pump(prepared);
       });
@@ -242,18 +293,37 @@ export class LessonLogRepository {
         batch.map((b) => JSON.stringify(b.input.draft.payload)),
         ASYNC_EVENT_COMMIT ? 'off' : 'on',
       ]);
-      const seqs = new Map(rows.map((r) => [r.lesson_id, Number(r.seq)]));
+      const appended = new Set(rows.map((r) => `${r.lesson_id}:${Number(r.seq)}`));
       for (const b of batch) {
-        const seq = seqs.get(b.input.lessonId);
-        b.resolve(seq === undefined ? { kind: 'stale' } : { kind: 'appended', seq });
+        const seq = b.input.expectedSeq + 1;
+        b.resolve(appended.has(`${b.input.lessonId}:${seq}`) ? { kind: 'appended', seq } : { kind: 'stale' });
       }
     } catch (e) {
       if (!isUniqueViolation(e)) {
         for (const b of batch) b.reject(e);
         return;
       }
-      // One of them repeats a clientMsgId, so the statement did nothing: append one by one.
-      await Promise.all(batch.map((b) => this.appendWith(prepared, b.input).then(b.resolve, b.reject)));
+      // One of them repeats a clientMsgId, so the statement did nothing: append one by one, in
+      // order per lesson; after a lesson's first failure the rest of its events are stale.
+      const byLesson = new Map<string, QueuedAppend[]>();
+      for (const b of batch) byLesson.set(b.input.lessonId, [...(byLesson.get(b.input.lessonId) ?? []), b]);
+      await Promise.all(
+        [...byLesson.values()].map(async (items) => {
+          let failed = false;
+          for (const b of items) {
+            if (failed) {
+              b.resolve({ kind: 'stale' });
+              continue;
+            }
+            const r = await this.appendWith(prepared, b.input).catch((err: unknown) => {
+              b.reject(err);
+              return null;
+            });
+            if (r) b.resolve(r);
+            failed = r?.kind !== 'appended';
+          }
+        }),
+      );
     }
   }
 
@@ -335,6 +405,16 @@ export class LessonLogRepository {
     }
   }
 
+  /** The lesson's last `limit` message keys and their seqs, oldest first. */
+  async recentMessages(lessonId: string, limit: number): Promise<[string, number][]> {
+    const rows: { client_msg_id: string; seq: string | number }[] = await this.ds.query(
+      `SELECT client_msg_id, seq FROM lesson_events
+        WHERE lesson_id = $1 AND client_msg_id IS NOT NULL ORDER BY seq DESC LIMIT $2`,
+      [lessonId, limit],
+    );
+    return rows.reverse().map((r) => [r.client_msg_id, Number(r.seq)]);
+  }
+
   seqOfMessage(lessonId: string, msgKey: string): Promise<number | null> {
     return this.seqOfMessageWith(this.q, lessonId, msgKey);
   }
@@ -374,10 +454,11 @@ export class LessonLogRepository {
     return rows[0]?.state ?? null;
   }
 
-  async saveSnapshot(state: LessonState): Promise<void> {
+  /** `json` is the state serialised when its seq was reached (later events must not leak in). */
+  async saveSnapshot(lessonId: string, seq: number, json: string): Promise<void> {
     await this.ds.query(
       `INSERT INTO lesson_snapshots (lesson_id, seq, state) VALUES ($1, $2, $3::jsonb) ON CONFLICT DO NOTHING`,
-      [state.lessonId, state.seq, JSON.stringify(state)],
+      [lessonId, seq, json],
     );
   }
 }

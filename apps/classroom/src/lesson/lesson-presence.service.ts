@@ -5,6 +5,8 @@ import { LessonRuntimeRegistry } from './lesson-runtime.registry.js';
 
 /** How often the server measures each classroom connection's round-trip time. */
 export const PROBE_INTERVAL_MS = 5000;
+/** Each interval is cut into this many slots, each probing its share of the connections. */
+const PROBE_SLOTS = 20;
 const PROBE_TIMEOUT_MS = 4000;
 
 const peerOf = (s: RemoteLessonSocket): LessonPeer | null => {
@@ -91,11 +93,17 @@ export class LessonPresenceService implements OnModuleDestroy {
     };
   }
 
-  /** Probes every classroom connection of this instance on an interval. */
+  /**
+   * Probes every classroom connection of this instance once per interval, spread over it (a
+   * thousand probes and their quality messages at once would hold up the lesson events).
+   */
   startProbing(sockets: () => Iterable<LessonSocket>): void {
+    let slot = 0;
     this.probeTimer = setInterval(() => {
-      for (const s of sockets()) this.probe(s);
-    }, PROBE_INTERVAL_MS);
+      slot = (slot + 1) % PROBE_SLOTS;
+      // A socket's slot comes from its (random) id, so it stays put as others come and go.
+      for (const s of sockets()) if (s.id.charCodeAt(s.id.length - 1) % PROBE_SLOTS === slot) this.probe(s);
+    }, PROBE_INTERVAL_MS / PROBE_SLOTS);
     this.probeTimer.unref();
   }
 

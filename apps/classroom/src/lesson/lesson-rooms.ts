@@ -6,6 +6,7 @@ import {
   type LessonJoinClaims,
   type LessonPresence,
   type LessonQuality,
+  type LessonRollback,
   type LessonServerToClientEvents,
 } from '@tongke/contracts';
 import type { Namespace, RemoteSocket, Socket } from 'socket.io';
@@ -102,6 +103,11 @@ export class LessonRooms {
     }
     if (e.type === 'lobby.admitted') this.admit(lessonId, e);
     if (e.type === 'lesson.ended') ns.to(R.lobby(lessonId)).emit('lesson:event', e);
+  }
+
+  /** Events from `fromSeq` on were broadcast but their appends failed (only admitted sockets get events early). */
+  rollback(lessonId: string, r: LessonRollback): void {
+    this.namespace.to(R.main(lessonId)).emit('lesson:rollback', r);
   }
 
   /** Moves a classroom's lobby sockets into the lesson (on every instance), then tells them. */

@@ -6,14 +6,15 @@ import {
   LESSON_JOIN_TOKEN_TYPE,
   LESSON_ROLES,
   REALTIME_LIMITS,
-  applyLessonEvent,
   mergeIntervals,
+  markOf,
   toWireEvent,
   totalMinutes,
   viewLessonState,
   type LessonCommandName,
   type LessonCommandResult,
   type LessonEventEnvelope,
+  type LessonEventMark,
   type LessonInfo,
   type LessonJoinClaims,
   type LessonJoinResult,
@@ -22,11 +23,11 @@ import {
 } from '@tongke/contracts';
 import { LessonErrors } from './lesson.errors.js';
 import {
-  COMMAND_SCHEMAS,
   JOIN_SCHEMA,
   POINTER_SCHEMA,
   RESYNC_SCHEMA,
   RTC_SIGNAL_SCHEMA,
+  parseCommand,
   parsePayload,
 } from './lesson.schemas.js';
 import { LessonAttendanceRepository } from './lesson-attendance.repository.js';
@@ -45,6 +46,15 @@ import { iceServersFor } from './rtc-credentials.js';
 
 /** A snapshot row every this many events keeps restarts and far-behind resyncs cheap. */
 export const SNAPSHOT_EVERY = 200;
+/** Events nobody may see before they are durable: lifecycle and lobby membership. */
+const COMMIT_FIRST: ReadonlySet<LessonCommandName> = new Set<LessonCommandName>([
+  'lesson:start',
+  'lesson:end',
+  'lobby:admit',
+  'prefetch:report',
+]);
+/** How long an instance that lost a compare-and-set appends before it broadcasts. */
+export const COMMIT_FIRST_AFTER_CONFLICT_MS = 30_000;
 const POINTER_PER_SECOND = 60;
 
 interface Bucket {
@@ -178,7 +188,7 @@ export class LessonSessionService {
         await socket.join(this.rooms.roomsFor(p, true));
       }
     }
-    const sync = inside ? await this.resyncFor(rt, p, req.sinceSeq ?? 0) : null;
+    const sync = inside ? await this.resyncFor(rt, p, req.sinceSeq ?? 0, req.sinceMark ?? null) : null;
     this.presence.changed(p.lessonId);
     this.presence.probe(socket);
     return {
@@ -214,27 +224,162 @@ export class LessonSessionService {
   async command(socket: LessonSocket, name: LessonCommandName, raw: unknown): Promise<LessonCommandResult> {
     if (this.closing) throw LessonErrors.restarting();
     const p = this.joined(socket);
-    const cmd = { name, payload: parsePayload(COMMAND_SCHEMAS[name], raw) } as ParsedCommand;
+    const cmd = { name, payload: parseCommand(name, raw) } as ParsedCommand;
     assertRoleMay(p, name);
     if (name === 'stroke:batch')
       this.limit(this.strokeBuckets, socket.id, REALTIME_LIMITS.maxBatchesPerSecond);
     const rt = await this.runtimes.get(p.lessonId);
     const msgKey = `${p.userId}:${cmd.payload.clientMsgId}`;
-    return rt.serial(() => this.decideAndAppend(rt, p, cmd, msgKey));
+    // Broadcast already, maybe: the sender's ack waits for the append.
+    return rt.serial(() => this.decideAndPublish(rt, p, cmd, msgKey)).then((r) => r.result);
   }
 
+  /**
+   * In the lesson's queue: decide, then either broadcast at once and append behind it (the usual
+   * path), or append first and broadcast after the commit — for lifecycle and membership events
+   * (nobody may see them before they are durable) and, for a while, when this instance lost a
+   * compare-and-set to another one. Resolves when the decision is made; `result` when the
+   * sender may be answered.
+   */
+  private async decideAndPublish(
+    rt: LessonRuntime,
+    p: LessonParticipant,
+    cmd: ParsedCommand,
+    msgKey: string,
+  ): Promise<{ result: Promise<LessonCommandResult> | LessonCommandResult }> {
+    if (rt.broken) await this.recover(rt);
+    const known = rt.recent.get(msgKey);
+    if (known !== undefined) return { result: { seq: known, duplicate: true } };
+    const underWay = rt.speculative.get(msgKey);
+    if (underWay) return { result: underWay.result.then((r) => ({ seq: r.seq, duplicate: true })) };
+    if (COMMIT_FIRST.has(cmd.name) || Date.now() < rt.commitFirstUntil) {
+      await rt.appendsSettled();
+      if (rt.broken) await this.recover(rt);
+      return { result: await this.decideAndAppend(rt, p, cmd, msgKey) };
+    }
+    const decided = await this.decideOptimistically(rt, p, cmd, msgKey);
+    if ('duplicateOf' in decided) return { result: this.duplicate(rt, msgKey, decided.duplicateOf) };
+    if (rt.broken) {
+      // An append failed while the decision waited on the database: decide again on the log.
+      return this.decideAndPublish(rt, p, cmd, msgKey);
+    }
+    const seq = rt.state.seq + 1;
+    // Never earlier than an event already broadcast, so a voided event's mark is never reused.
+    const at = Math.max(Date.now(), rt.lastAt);
+    const envelope = this.envelope(p, cmd, decided.draft, seq, at);
+    rt.apply(envelope);
+    this.rooms.broadcast(envelope, p.lessonId);
+    // Serialised now, so later events cannot leak in; written once this one is in the log.
+    const snapshot = seq % SNAPSHOT_EVERY === 0 ? JSON.stringify(rt.state) : undefined;
+
+    const epoch = rt.epoch;
+    const settled = rt.beginAppend();
+    const input = {
+      ...this.appendInput(rt, p, decided.draft, msgKey, at),
+      expectedSeq: seq - 1,
+      void: () => rt.epoch !== epoch || rt.broken !== null,
+    };
+    const result = new Promise<LessonCommandResult>((resolve, reject) => {
+      // Voided: decided again by the rewind, in seq order, before anything queued after it.
+      const voided = (err: unknown) => {
+        rt.voided.push({
+          seq,
+          redo: () => this.redo(rt, p, cmd, msgKey, err).then(resolve, reject),
+          fail: reject,
+        });
+        this.voidFrom(rt, epoch, seq);
+      };
+      const appended = this.log
+        .append(input)
+        .then(
+          (res) => {
+            if (res.kind === 'appended' && res.seq === seq && rt.epoch === epoch) {
+              rt.speculative.delete(msgKey);
+              rt.remember(msgKey, seq);
+              if (seq > rt.durableSeq) rt.durableSeq = seq;
+              if (snapshot) this.track(this.log.saveSnapshot(rt.row.id, seq, snapshot));
+              this.afterAppend(rt, envelope);
+              resolve({ seq, duplicate: false });
+              return;
+            }
+            // Lost the compare-and-set to another instance (or the lesson was cancelled):
+            // append first for a while, so its events are not broadcast and voided again.
+            if (res.kind === 'stale' && rt.broken === null && rt.epoch === epoch)
+              rt.commitFirstUntil = Date.now() + COMMIT_FIRST_AFTER_CONFLICT_MS;
+            voided(null);
+          },
+          (err: unknown) => voided(err),
+        )
+        .finally(settled);
+      // A graceful shutdown lets appends under way finish before the database closes.
+      this.track(appended);
+    });
+    rt.speculative.set(msgKey, { seq, result });
+    return { result };
+  }
+
+  /** A voided command once more, on the log: the first answer if the log holds it, else commit-first. */
+  private async redo(
+    rt: LessonRuntime,
+    p: LessonParticipant,
+    cmd: ParsedCommand,
+    msgKey: string,
+    appendError: unknown,
+  ): Promise<LessonCommandResult> {
+    const seq = await this.log.seqOfMessage(p.lessonId, msgKey);
+    if (seq !== null) return this.duplicate(rt, msgKey, seq);
+    // The database refused the append: the sender retries later (same clientMsgId).
+    if (appendError) throw appendError instanceof Error ? appendError : LessonErrors.internal();
+    return this.decideAndAppend(rt, p, cmd, msgKey);
+  }
+
+  /** Marks the events from `seq` on as void and has the queue rewind the lesson and say so. */
+  private voidFrom(rt: LessonRuntime, epoch: number, seq: number): void {
+    if (rt.epoch !== epoch) return;
+    if (rt.broken && rt.broken.fromSeq <= seq) return;
+    const first = rt.broken === null;
+    rt.broken = { fromSeq: seq };
+    if (first) void rt.serial(() => this.recover(rt)).catch(() => undefined);
+  }
+
+  /**
+   * After a failed append: once every append under way has settled, rebuilds the runtime from
+   * the log, tells the lesson which seqs are void (clients holding them take a snapshot), and
+   * decides the voided commands again in their order.
+   */
+  private async recover(rt: LessonRuntime): Promise<void> {
+    if (!rt.broken) return;
+    await rt.appendsSettled();
+    const fromSeq = rt.broken.fromSeq;
+    const voided = rt.voided.sort((x, y) => x.seq - y.seq);
+    rt.voided = [];
+    try {
+      await this.runtimes.rewind(rt);
+    } catch (err) {
+      // The database is away: the next use loads the lesson afresh; the senders retry.
+      this.runtimes.forget(rt);
+      rt.broken = null;
+      rt.epoch++;
+      for (const v of voided) v.fail(err);
+      throw err;
+    } finally {
+      this.rooms.rollback(rt.row.id, { fromSeq, at: Date.now() });
+      this.logger.warn(`lesson ${rt.row.id}: events from seq ${fromSeq} were rolled back`);
+    }
+    for (const v of voided) await v.redo();
+  }
+
+  /** The commit-first path: decide, append, and only then fold and broadcast. */
   private async decideAndAppend(
     rt: LessonRuntime,
     p: LessonParticipant,
     cmd: ParsedCommand,
     msgKey: string,
   ): Promise<LessonCommandResult> {
-    const known = rt.recent.get(msgKey);
-    if (known !== undefined) return { seq: known, duplicate: true };
     // Optimistic: decide on this instance's state, then compare-and-set the log's head.
     const decided = await this.decideOptimistically(rt, p, cmd, msgKey);
     if ('duplicateOf' in decided) return this.duplicate(rt, msgKey, decided.duplicateOf);
-    const at = Date.now();
+    const at = Math.max(Date.now(), rt.lastAt);
     const res = await this.log.append(this.appendInput(rt, p, decided.draft, msgKey, at));
     if (res.kind === 'appended') return this.publish(rt, p, cmd, decided.draft, res.seq, at, msgKey);
     if (res.kind === 'duplicate') {
@@ -286,7 +431,7 @@ export class LessonSessionService {
         throw LessonErrors.busy();
       }
       for (let missed = await log.eventsAfter(rt.state.seq, 1000); missed.length;) {
-        for (const e of missed) applyLessonEvent(rt.state, e);
+        for (const e of missed) rt.apply(e);
         missed = missed.length < 1000 ? [] : await log.eventsAfter(rt.state.seq, 1000);
       }
       if (log.head.status === 'cancelled') throw LessonErrors.cancelled();
@@ -327,7 +472,23 @@ export class LessonSessionService {
     return { seq, duplicate: true };
   }
 
-  /** After the commit: fold into this instance's state, broadcast with the seq, side effects. */
+  private envelope(
+    p: LessonParticipant,
+    cmd: ParsedCommand,
+    draft: EventDraft,
+    seq: number,
+    at: number,
+  ): LessonEventEnvelope {
+    return {
+      seq,
+      at,
+      actor: { userId: p.userId, role: p.role, classroomId: p.classroomId },
+      clientMsgId: cmd.payload.clientMsgId,
+      ...draft,
+    };
+  }
+
+  /** After the commit (commit-first path): fold into this instance's state, broadcast, side effects. */
   private publish(
     rt: LessonRuntime,
     p: LessonParticipant,
@@ -337,25 +498,19 @@ export class LessonSessionService {
     at: number,
     msgKey: string,
   ): LessonCommandResult {
-    const envelope = {
-      seq,
-      at,
-      actor: { userId: p.userId, role: p.role, classroomId: p.classroomId },
-      clientMsgId: cmd.payload.clientMsgId,
-      ...draft,
-    } as LessonEventEnvelope;
-    applyLessonEvent(rt.state, envelope);
+    const envelope = this.envelope(p, cmd, draft, seq, at);
+    rt.apply(envelope);
+    rt.durableSeq = seq;
     rt.remember(msgKey, seq);
     this.rooms.broadcast(envelope, p.lessonId);
+    if (seq % SNAPSHOT_EVERY === 0)
+      this.track(this.log.saveSnapshot(rt.row.id, seq, JSON.stringify(rt.state)));
     this.afterAppend(rt, envelope);
     return { seq, duplicate: false };
   }
 
+  /** Once the event is in the log: side effects others may only see for durable events. */
   private afterAppend(rt: LessonRuntime, e: LessonEventEnvelope): void {
-    if (e.seq % SNAPSHOT_EVERY === 0) {
-      // Serialised synchronously (inside saveSnapshot's call), so later events cannot leak in.
-      this.track(this.log.saveSnapshot(rt.state));
-    }
     if (e.type === 'lobby.admitted' || e.type === 'prefetch.reported') {
       this.presence.changed(rt.row.id);
     } else if (e.type === 'lesson.started') {
@@ -402,35 +557,76 @@ export class LessonSessionService {
   async resync(socket: LessonSocket, raw: unknown): Promise<LessonResyncResult> {
     if (this.closing) throw LessonErrors.restarting();
     const p = this.joined(socket);
-    const { sinceSeq } = parsePayload(RESYNC_SCHEMA, raw);
+    const req = parsePayload(RESYNC_SCHEMA, raw);
     const rt = await this.runtimes.get(p.lessonId);
     if (!(await this.holds(rt, () => this.isAdmitted(rt, p)))) throw LessonErrors.notAdmitted();
-    return this.resyncFor(rt, p, sinceSeq);
+    return this.resyncFor(rt, p, req.sinceSeq, req.sinceMark ?? null);
   }
 
-  /** Missed events from the log, or a snapshot when the client is too far behind (or ahead). */
+  /**
+   * Missed events (from memory, else from the log), or a snapshot when the client is too far
+   * behind; a snapshot with `reset` when the client holds an event that was rolled back (its
+   * mark does not match) or claims a seq this lesson never reached.
+   */
   private async resyncFor(
     rt: LessonRuntime,
     p: LessonParticipant,
     sinceSeq: number,
+    sinceMark: LessonEventMark | null,
   ): Promise<LessonResyncResult> {
-    const max = REALTIME_LIMITS.resyncMaxEvents;
-    const events = await this.log.eventsAfter(p.lessonId, sinceSeq, max + 1);
-    if (events.length > 0 && events.length <= max) {
-      return {
-        mode: 'events',
-        toSeq: events[events.length - 1].seq,
-        events: events.map((e) => toWireEvent(e, p)),
-      };
-    }
-    return rt.serial(async (): Promise<LessonResyncResult> => {
+    // Fold what other instances appended (and rebuild after a failed append) first.
+    await rt.serial(async () => {
+      if (rt.broken) await this.recover(rt);
       await this.runtimes.catchUp(rt);
-      // Nothing after sinceSeq: the client is up to date (anything newer reaches it live) —
-      // unless it claims a seq the log never reached, e.g. from another lesson's state.
-      if (events.length === 0 && sinceSeq <= rt.state.seq)
-        return { mode: 'events', toSeq: sinceSeq, events: [] };
-      return { mode: 'snapshot', toSeq: rt.state.seq, state: viewLessonState(rt.state, p) };
     });
+    const max = REALTIME_LIMITS.resyncMaxEvents;
+    if (sinceSeq > rt.state.seq || !(await this.holdsEventAt(rt, p, sinceSeq, sinceMark))) {
+      return this.snapshotFor(rt, p, true);
+    }
+    const kept = rt.eventsAfter(sinceSeq);
+    if (kept && kept.length <= max) {
+      return { mode: 'events', toSeq: rt.state.seq, events: kept.map((e) => toWireEvent(e, p)) };
+    }
+    if (!kept && rt.state.seq - sinceSeq <= max) {
+      // Older than memory: the log's events, then the kept ones after them (if they join up).
+      const logged = await this.log.eventsAfter(p.lessonId, sinceSeq, max + 1);
+      const lastLogged = logged.length ? logged[logged.length - 1].seq : sinceSeq;
+      const tail = rt.eventsAfter(lastLogged);
+      if (tail && logged.length + tail.length <= max) {
+        const events = [...logged, ...tail];
+        return {
+          mode: 'events',
+          toSeq: events.length ? events[events.length - 1].seq : sinceSeq,
+          events: events.map((e) => toWireEvent(e, p)),
+        };
+      }
+    }
+    return this.snapshotFor(rt, p, false);
+  }
+
+  /** Whether the event the client holds at `seq` is the one this lesson has there. */
+  private async holdsEventAt(
+    rt: LessonRuntime,
+    p: LessonParticipant,
+    seq: number,
+    mark: LessonEventMark | null,
+  ): Promise<boolean> {
+    if (seq === 0 || !mark) return true;
+    const e = rt.eventAt(seq) ?? (await this.log.eventsAfter(p.lessonId, seq - 1, 1))[0];
+    if (!e || e.seq !== seq) return false;
+    const held = markOf(toWireEvent(e, p));
+    return held.at === mark.at && held.clientMsgId === mark.clientMsgId;
+  }
+
+  private snapshotFor(rt: LessonRuntime, p: LessonParticipant, reset: boolean): LessonResyncResult {
+    const last = rt.eventAt(rt.state.seq);
+    return {
+      mode: 'snapshot',
+      toSeq: rt.state.seq,
+      state: viewLessonState(rt.state, p),
+      mark: last ? markOf(toWireEvent(last, p)) : null,
+      ...(reset && { reset }),
+    };
   }
 
   // ---- WebRTC signalling, pointer, ICE ----

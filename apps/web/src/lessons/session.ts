@@ -274,6 +274,12 @@ export class LessonSession {
       this.update();
     });
     socket.on('lesson:event', (e) => this.onEvent(e));
+    socket.on('lesson:rollback', (r) => {
+      // Events from r.fromSeq on were broadcast but never made it into the log.
+      if (this.opts.passive || this.lobby) return;
+      if (this.sequencer.rollback(r.fromSeq)) void this.resync();
+      this.update();
+    });
     socket.on('lesson:presence', (p) => this.update({ presence: p }));
     socket.on('lesson:quality', (q: LessonQuality) =>
       this.update({ quality: { ...this.snap.quality, [q.peerId]: q.rttMs } }),
@@ -370,6 +376,10 @@ export class LessonSession {
           // Straight off the wire: a fresh object, no copy needed.
           this.state = s;
         },
+        onReset: () => {
+          // Events this page showed were rolled back: rebuilt from what the resync brings.
+          this.state = initialLessonState(this.opts.lessonId);
+        },
       },
       last,
     );
@@ -384,7 +394,7 @@ export class LessonSession {
       res = (await socket.timeout(JOIN_TIMEOUT_MS).emitWithAck('lesson:join', {
         lessonId: this.opts.lessonId,
         token: this.handshakeToken,
-        sinceSeq: this.opts.passive ? (this.opts.baseSeq?.() ?? 0) : this.sequencer.lastSeq,
+        ...(this.opts.passive ? { sinceSeq: this.opts.baseSeq?.() ?? 0 } : this.sequencer.resyncRequest()),
       })) as SocketAck<LessonJoinResult>;
     } catch {
       // No answer: start the transport over (it re-joins on connect).
@@ -465,7 +475,7 @@ export class LessonSession {
     try {
       const res = (await socket
         .timeout(ACK_TIMEOUT_MS)
-        .emitWithAck('lesson:resync', { sinceSeq: this.sequencer.lastSeq })) as SocketAck<LessonResyncResult>;
+        .emitWithAck('lesson:resync', this.sequencer.resyncRequest())) as SocketAck<LessonResyncResult>;
       if (socket !== this.socket) return;
       if (res.ok) this.applySync(res.data);
       else if (res.error.code === 'LESSON_NOT_ADMITTED') this.lobby = true;

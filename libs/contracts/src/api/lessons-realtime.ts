@@ -167,7 +167,11 @@ export interface LessonEventActor {
 }
 
 interface EnvelopeBase {
-  /** Per-lesson sequence number, gap-free, assigned by the database. */
+  /**
+   * Per-lesson sequence number, gap-free. Live events are broadcast as soon as the server has
+   * decided them, before the append commits; an append that then fails is announced with
+   * `lesson:rollback` (see LessonRollback), so a seq is final only once the log holds it.
+   */
   seq: number;
   /** Server time of the append, epoch milliseconds. */
   at: number;
@@ -188,6 +192,30 @@ export interface HiddenEventEnvelope {
 }
 export type LessonWireEvent = LessonEventEnvelope | HiddenEventEnvelope;
 
+/**
+ * Identifies the event a client holds at a seq, so the server can tell whether that event is
+ * the one in the log or one that was rolled back (hidden events: clientMsgId null).
+ */
+export interface LessonEventMark {
+  at: number;
+  clientMsgId: string | null;
+}
+
+export const markOf = (e: LessonWireEvent): LessonEventMark => ({
+  at: e.at,
+  clientMsgId: e.type === 'hidden' ? null : e.clientMsgId,
+});
+
+/**
+ * The appends from `fromSeq` on failed (the database refused or lost them, or another instance
+ * took those seqs): every event at or after it that was broadcast is void. A client holding any
+ * of them drops its state at the next resync and takes a snapshot (LessonSequencer.rollback).
+ */
+export interface LessonRollback {
+  fromSeq: number;
+  at: number;
+}
+
 // ---- join, resync, presence ----
 
 export interface LessonJoinRequest {
@@ -195,6 +223,13 @@ export interface LessonJoinRequest {
   token: string;
   /** The last seq this client applied (0 or absent on first join). */
   sinceSeq?: number;
+  /** The mark of the event at sinceSeq, so a client holding a rolled-back event is reset. */
+  sinceMark?: LessonEventMark | null;
+}
+
+export interface LessonResyncRequest {
+  sinceSeq: number;
+  sinceMark?: LessonEventMark | null;
 }
 
 export interface RtcIceServer {
@@ -205,7 +240,18 @@ export interface RtcIceServer {
 
 export type LessonResyncResult =
   | { mode: 'events'; toSeq: number; events: LessonWireEvent[] }
-  | { mode: 'snapshot'; toSeq: number; state: LessonStateView };
+  | {
+      mode: 'snapshot';
+      toSeq: number;
+      state: LessonStateView;
+      /** The mark of the event at toSeq (null at seq 0). */
+      mark: LessonEventMark | null;
+      /**
+       * The client holds events that were rolled back (its sinceMark does not match the log):
+       * replace its state even though toSeq may be below its last seq.
+       */
+      reset?: boolean;
+    };
 
 export interface LessonInfo {
   id: string;
@@ -299,6 +345,7 @@ export interface PointerMoved extends PointerMove {
   classroomId: string | null;
 }
 
+/** The ack of a command, sent once its event is in the log (the broadcast may come first). */
 export interface LessonCommandResult {
   seq: number;
   /** A retry of a command that was already appended: nothing new happened. */
@@ -311,7 +358,7 @@ export type LessonClientToServerEvents = {
   [K in LessonCommandName]: (payload: LessonCommandPayloads[K], ack: Ack<LessonCommandResult>) => void;
 } & {
   'lesson:join': (payload: LessonJoinRequest, ack: Ack<LessonJoinResult>) => void;
-  'lesson:resync': (payload: { sinceSeq: number }, ack: Ack<LessonResyncResult>) => void;
+  'lesson:resync': (payload: LessonResyncRequest, ack: Ack<LessonResyncResult>) => void;
   'rtc:signal': (payload: RtcSignalRequest, ack: Ack<{ delivered: boolean }>) => void;
   'rtc:ice-servers': (payload: Record<string, never>, ack: Ack<{ iceServers: RtcIceServer[] }>) => void;
   /** Volatile and not persisted; an ack is optional (only errors are worth one). */
@@ -320,6 +367,7 @@ export type LessonClientToServerEvents = {
 
 export interface LessonServerToClientEvents {
   'lesson:event': (event: LessonWireEvent) => void;
+  'lesson:rollback': (rollback: LessonRollback) => void;
   'lesson:presence': (presence: LessonPresence) => void;
   /** To the host: one connection's latest round-trip time. */
   'lesson:quality': (quality: LessonQuality) => void;

@@ -137,10 +137,48 @@ describe('LessonSequencer', () => {
     q.push(hidden(9));
     q.applyResync({ mode: 'events', toSeq: 8, events: [hidden(6), hidden(7), hidden(8)] });
     expect(applied).toEqual([6, 7, 8, 9]);
-    q.applyResync({ mode: 'snapshot', toSeq: 4, state: { ...initialLessonState('L'), seq: 4 } });
+    q.applyResync({ mode: 'snapshot', toSeq: 4, state: { ...initialLessonState('L'), seq: 4 }, mark: null });
     expect(snap).toBe(0);
-    q.applyResync({ mode: 'snapshot', toSeq: 20, state: { ...initialLessonState('L'), seq: 20 } });
+    q.applyResync({
+      mode: 'snapshot',
+      toSeq: 20,
+      state: { ...initialLessonState('L'), seq: 20 },
+      mark: null,
+    });
     expect([snap, q.lastSeq]).toEqual([20, 20]);
+  });
+
+  it('after a rollback of events it applied, applies nothing until a whole-state resync replaces its state', () => {
+    const applied: number[] = [];
+    let resets = 0;
+    let snap = 0;
+    const q = new LessonSequencer({
+      onEvent: (e) => applied.push(e.seq),
+      onSnapshot: (s) => (snap = s.seq),
+      onReset: () => resets++,
+    });
+    for (const seq of [1, 2, 3]) q.push(hidden(seq));
+    expect(q.resyncRequest()).toEqual({ sinceSeq: 3, sinceMark: { at: 3, clientMsgId: null } });
+    expect(q.rollback(5)).toBe(false);
+    expect(q.rollback(3)).toBe(true);
+    expect(q.push(hidden(4))).toBe(false);
+    expect(q.hasGap).toBe(true);
+    expect(q.resyncRequest()).toEqual({ sinceSeq: 0, sinceMark: null });
+    // An answer to an older request does not fit a voided state.
+    q.applyResync({ mode: 'events', toSeq: 4, events: [hidden(4)] });
+    expect([resets, q.hasGap]).toEqual([0, true]);
+    q.applyResync({ mode: 'events', toSeq: 3, events: [hidden(1), hidden(2), hidden(3)] });
+    expect([resets, q.hasGap, q.lastSeq]).toEqual([1, false, 3]);
+    expect(applied).toEqual([1, 2, 3, 1, 2, 3]);
+    // A server that finds the client's last event voided answers with a reset snapshot, even if older.
+    q.applyResync({
+      mode: 'snapshot',
+      toSeq: 2,
+      state: { ...initialLessonState('L'), seq: 2 },
+      mark: null,
+      reset: true,
+    });
+    expect([snap, q.lastSeq]).toEqual([2, 2]);
   });
 });
 
