@@ -257,8 +257,10 @@ async function main(): Promise<void> {
         directUp: 0,
         directDown: 0,
         bareDown: 0,
-        growth: 0,
+        // Peak RSS minus RSS before the upload, largest over the rounds (may be ≤ 0 if a GC ran).
+        growth: -Infinity,
         baseline: 0,
+        peak: 0,
         cpuUp: Infinity,
         cpuDown: Infinity,
       };
@@ -303,6 +305,7 @@ async function main(): Promise<void> {
         if (peak - baseline.rss > best.growth) {
           best.growth = peak - baseline.rss;
           best.baseline = baseline.rss;
+          best.peak = peak;
         }
 
         const cpu1 = cpuOf(pid);
@@ -351,7 +354,7 @@ async function main(): Promise<void> {
       cpu.push(
         `${String(sizeMb).padStart(6)} MB | API process CPU per GiB: upload ${((best.cpuUp * 1024) / sizeMb).toFixed(1)} s, download ${((best.cpuDown * 1024) / sizeMb).toFixed(1)} s`,
       );
-      memory = `API RSS during the ${sizeMb} MB uploads: baseline ${(best.baseline / MiB).toFixed(0)} MiB, largest growth ${(best.growth / MiB).toFixed(1)} MiB (VmHWM over the whole run ${(rssOf(pid).hwm / MiB).toFixed(0)} MiB)`;
+      memory = `API RSS during the ${sizeMb} MB uploads: baseline ${(best.baseline / MiB).toFixed(0)} MiB, peak ${(best.peak / MiB).toFixed(0)} MiB, largest growth ${(best.growth / MiB).toFixed(1)} MiB (VmHWM over the whole run ${(rssOf(pid).hwm / MiB).toFixed(0)} MiB)`;
     }
     console.log('');
     console.log(
