@@ -7,7 +7,7 @@ import { AppConfig } from '@tongke/config';
 import { DomainEvents } from '@tongke/common';
 import { LIBRARY_LIMITS, type ResourceFileDto } from '@tongke/contracts';
 import { Resource, ResourceFile } from '@tongke/database';
-import { inspectStream, sanitizeFileName, type SniffResult } from '@tongke/files';
+import { inspectStream, sanitizeFileName, type InspectResult, type SniffResult } from '@tongke/files';
 import {
   ContentDigestMismatchError,
   ObjectSizeMismatchError,
@@ -146,16 +146,8 @@ export class FileIngestService {
     source: Readable,
     declaredSize?: number,
   ): Promise<PreparedFile> {
-    let versionId: string;
+    const { versionId, declaredName, inspected } = await this.open(p, target, fileName, source);
     try {
-      ({ versionId } = await this.checkTarget(p, target));
-    } catch (err) {
-      source.destroy();
-      throw err;
-    }
-    const declaredName = sanitizeFileName(fileName);
-    try {
-      const inspected = await inspectStream(source, { maxBytes: this.maxBytes, declaredName });
       const put = await this.store.putContentAddressed(coalesce(inspected.stream), {
         contentType: inspected.type.mime,
         maxBytes: this.maxBytes,
@@ -189,16 +181,8 @@ export class FileIngestService {
     source: Readable,
     declaredSize?: number,
   ): Promise<InspectedFile> {
-    let versionId: string;
+    const { versionId, declaredName, inspected } = await this.open(p, target, fileName, source);
     try {
-      ({ versionId } = await this.checkTarget(p, target));
-    } catch (err) {
-      source.destroy();
-      throw err;
-    }
-    const declaredName = sanitizeFileName(fileName);
-    try {
-      const inspected = await inspectStream(source, { maxBytes: this.maxBytes, declaredName });
       const hash = createHash('sha256');
       let size = 0;
       for await (const chunk of inspected.stream) {
@@ -285,6 +269,27 @@ export class FileIngestService {
       .catch((err: unknown) =>
         this.logger.warn({ err, key: prepared.put.key }, 'could not remove the object of a failed upload'),
       );
+  }
+
+  /**
+   * The start of both pipelines: the target is checked, then the type sniffed from the first
+   * bytes. On any refusal the input is destroyed and the domain error thrown.
+   */
+  private async open(
+    p: Principal,
+    target: IngestTarget,
+    fileName: string,
+    source: Readable,
+  ): Promise<{ versionId: string; declaredName: string; inspected: InspectResult }> {
+    try {
+      const { versionId } = await this.checkTarget(p, target);
+      const declaredName = sanitizeFileName(fileName);
+      const inspected = await inspectStream(source, { maxBytes: this.maxBytes, declaredName });
+      return { versionId, declaredName, inspected };
+    } catch (err) {
+      source.destroy();
+      throw toLibraryError(err, this.maxBytes);
+    }
   }
 
   private async commit(
