@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   TestContext,
+  admitBothAndStart,
   connectCast,
   createWorld,
   loggedSeqs,
@@ -35,10 +36,7 @@ describe('early broadcast: rollback when an append fails', () => {
     room = await startClassroom(ctx.config);
     lessonId = (await scheduleLesson(ctx, w, { classrooms: ['A', 'B'] })).id;
     cast = await connectCast(ctx, w, lessonId, room.url);
-    ok(await cast.host.send('lobby:admit', { classroomId: w.classroomA.id }));
-    ok(await cast.host.send('lobby:admit', { classroomId: w.classroomB.id }));
-    const started = ok(await cast.host.send('lesson:start', {}));
-    for (const c of cast.all) await c.caughtUp(started.seq);
+    await admitBothAndStart(w, cast);
   });
 
   afterAll(async () => {

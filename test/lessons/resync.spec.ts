@@ -3,6 +3,7 @@ import { REALTIME_LIMITS } from '@tongke/contracts';
 import {
   LessonClient,
   TestContext,
+  admitBothAndStart,
   connectCast,
   createWorld,
   joinToken,
@@ -34,10 +35,7 @@ describe('weak networks: resync, retries and bad payloads', () => {
     room = await startClassroom(ctx.config);
     lessonId = (await scheduleLesson(ctx, w, { classrooms: ['A', 'B'] })).id;
     cast = await connectCast(ctx, w, lessonId, room.url);
-    ok(await cast.host.send('lobby:admit', { classroomId: w.classroomA.id }));
-    ok(await cast.host.send('lobby:admit', { classroomId: w.classroomB.id }));
-    const started = ok(await cast.host.send('lesson:start', {}));
-    for (const c of cast.all) await c.caughtUp(started.seq);
+    await admitBothAndStart(w, cast);
   });
 
   afterAll(async () => {

@@ -434,4 +434,13 @@ export async function connectCast(
   return { host, coA, devA, coB, observer, all: [host, coA, devA, coB, observer] };
 }
 
+/** Admits classrooms A and B, starts the lesson and waits until every client has caught up. */
+export async function admitBothAndStart(w: LessonWorld, cast: Cast): Promise<number> {
+  ok(await cast.host.send('lobby:admit', { classroomId: w.classroomA.id }));
+  ok(await cast.host.send('lobby:admit', { classroomId: w.classroomB.id }));
+  const started = ok(await cast.host.send('lesson:start', {}));
+  for (const c of cast.all) await c.caughtUp(started.seq);
+  return started.seq;
+}
+
 export { TestContext };
