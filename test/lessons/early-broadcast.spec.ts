@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import {
-  TestContext,
   admitBothAndStart,
-  connectCast,
-  createWorld,
+  closeLesson,
   loggedSeqs,
   ok,
-  scheduleLesson,
-  startClassroom,
+  openLesson,
+  TestContext,
   waitFor,
   type Cast,
   type ClassroomInstance,
@@ -32,18 +30,11 @@ describe('early broadcast: rollback when an append fails', () => {
 
   beforeAll(async () => {
     ctx = await TestContext.create();
-    w = await createWorld(ctx);
-    room = await startClassroom(ctx.config);
-    lessonId = (await scheduleLesson(ctx, w, { classrooms: ['A', 'B'] })).id;
-    cast = await connectCast(ctx, w, lessonId, room.url);
+    ({ w, room, lessonId, cast } = await openLesson(ctx));
     await admitBothAndStart(w, cast);
   });
 
-  afterAll(async () => {
-    for (const c of cast?.all ?? []) c.close();
-    await room?.close();
-    await ctx?.close();
-  });
+  afterAll(() => closeLesson({ cast, room, ctx }));
 
   /** Appends a page turn to the log behind the service's back (another instance would). */
   async function appendElsewhere(page: number): Promise<number> {

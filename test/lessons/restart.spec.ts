@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import {
-  TestContext,
-  connectCast,
-  createWorld,
+  closeLesson,
   loggedSeqs,
   ok,
-  scheduleLesson,
+  openLesson,
   startClassroom,
+  TestContext,
   waitFor,
   type Cast,
   type ClassroomInstance,
@@ -29,17 +28,10 @@ describe('a classroom service restart in the middle of a lesson', () => {
 
   beforeAll(async () => {
     ctx = await TestContext.create();
-    w = await createWorld(ctx);
-    room = await startClassroom(ctx.config);
-    lessonId = (await scheduleLesson(ctx, w, { classrooms: ['A', 'B'] })).id;
-    cast = await connectCast(ctx, w, lessonId, room.url);
+    ({ w, room, lessonId, cast } = await openLesson(ctx));
   });
 
-  afterAll(async () => {
-    for (const c of cast?.all ?? []) c.close();
-    await room?.close();
-    await ctx?.close();
-  });
+  afterAll(() => closeLesson({ cast, room, ctx }));
 
   it('loses no acknowledged event and carries on from the same seq', async () => {
     const [resource] = w.attachments;

@@ -1,17 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { REALTIME_LIMITS } from '@tongke/contracts';
 import {
-  LessonClient,
-  TestContext,
   admitBothAndStart,
-  connectCast,
-  createWorld,
+  closeLesson,
   joinToken,
+  LessonClient,
   loggedSeqs,
   logHead,
   ok,
+  openLesson,
   scheduleLesson,
-  startClassroom,
+  TestContext,
   waitFor,
   type Cast,
   type ClassroomInstance,
@@ -31,18 +30,11 @@ describe('weak networks: resync, retries and bad payloads', () => {
 
   beforeAll(async () => {
     ctx = await TestContext.create();
-    w = await createWorld(ctx);
-    room = await startClassroom(ctx.config);
-    lessonId = (await scheduleLesson(ctx, w, { classrooms: ['A', 'B'] })).id;
-    cast = await connectCast(ctx, w, lessonId, room.url);
+    ({ w, room, lessonId, cast } = await openLesson(ctx));
     await admitBothAndStart(w, cast);
   });
 
-  afterAll(async () => {
-    for (const c of cast?.all ?? []) c.close();
-    await room?.close();
-    await ctx?.close();
-  });
+  afterAll(() => closeLesson({ cast, room, ctx }));
 
   it('a classroom whose network drops catches up on reconnect without losing a stroke', async () => {
     const before = cast.devA.sequencer.lastSeq;

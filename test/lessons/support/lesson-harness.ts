@@ -434,6 +434,33 @@ export async function connectCast(
   return { host, coA, devA, coB, observer, all: [host, coA, devA, coB, observer] };
 }
 
+/** A world, one classroom service and a lesson for classrooms A and B with its whole cast connected. */
+export async function openLesson(
+  ctx: TestContext,
+): Promise<{ w: LessonWorld; room: ClassroomInstance; lessonId: string; cast: Cast }> {
+  const w = await createWorld(ctx);
+  const room = await startClassroom(ctx.config);
+  try {
+    const lessonId = (await scheduleLesson(ctx, w, { classrooms: ['A', 'B'] })).id;
+    const cast = await connectCast(ctx, w, lessonId, room.url);
+    return { w, room, lessonId, cast };
+  } catch (err) {
+    await room.close();
+    throw err;
+  }
+}
+
+/** Closes what openLesson() (and the test context) left open; parts that never opened are skipped. */
+export async function closeLesson(parts: {
+  cast?: Cast;
+  room?: ClassroomInstance;
+  ctx?: TestContext;
+}): Promise<void> {
+  for (const c of parts.cast?.all ?? []) c.close();
+  await parts.room?.close();
+  await parts.ctx?.close();
+}
+
 /** Admits classrooms A and B, starts the lesson and waits until every client has caught up. */
 export async function admitBothAndStart(w: LessonWorld, cast: Cast): Promise<number> {
   ok(await cast.host.send('lobby:admit', { classroomId: w.classroomA.id }));
