@@ -15,6 +15,7 @@ import {
 import { isVisibleTo } from '../visibility.js';
 import { andCount, bitsOf, countOf, slotsOf } from './bitset.js';
 import { EmbeddedSearchEngine } from './embedded-search-engine.js';
+import { rng } from '../../bench/synthetic-corpus.js';
 
 /**
  * The embedded engine answers from bitsets (visibility, filters, facet counts), presorted orders,
@@ -27,18 +28,6 @@ import { EmbeddedSearchEngine } from './embedded-search-engine.js';
  * - the expected answer is then those matches ∩ isVisibleTo() ∩ filters, ordered and counted in
  *   plain code, and disjunctive counts are checked against the port's default (a search per facet).
  */
-
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = [
   '方程',
@@ -176,7 +165,7 @@ function compare(sort: SearchSort, score: Map<string, number>) {
 
 describe('bitsets', () => {
   it('round-trips slot lists and counts intersections', () => {
-    const r = random(3);
+    const r = rng(3);
     const slots = Int32Array.from(new Set(Array.from({ length: 500 }, () => Math.floor(r() * 3000)))).sort();
     const bits = bitsOf(slots, slots.length, 100);
     expect([...slotsOf(bits)]).toEqual([...slots]);
@@ -215,7 +204,7 @@ describe('EmbeddedSearchEngine fast paths give what the plain rules give', () =>
     dataDir = await mkdtemp(join(tmpdir(), 'tongke-search-bitsets-'));
     engine = new EmbeddedSearchEngine({ dataDir: join(dataDir, 'engine'), flushDelayMs: 3_600_000 });
     oracle = new EmbeddedSearchEngine({ dataDir: join(dataDir, 'oracle'), flushDelayMs: 3_600_000 });
-    const r = random(1);
+    const r = rng(1);
     await write(Array.from({ length: 400 }, (_, n) => randomDoc(r, n, 0)));
   });
 
@@ -329,7 +318,7 @@ describe('EmbeddedSearchEngine fast paths give what the plain rules give', () =>
   }
 
   it('matches the rules on random queries, then again after updates and deletions', async () => {
-    const r = random(2);
+    const r = rng(2);
     const update = async (share: number, version: number, added: number): Promise<void> => {
       const ids = [...docs.keys()];
       const changed = ids.filter(() => r() < share).map((id) => randomDoc(r, Number(id.slice(4)), version));
