@@ -368,7 +368,7 @@ export class TusUploadService {
     // A 1 MiB buffer between staging and storing, so neither waits on every chunk of the other.
     const side = new PassThrough({ highWaterMark: 1024 * 1024 });
     // The tee may fail it (a refused type) before the store pipeline listens; its outcome is
-    // observed through `prepared`, never as an unhandled 'error' event.
+    // observed through `work`, never as an unhandled 'error' event.
     side.on('error', () => undefined);
     const target = { resourceId: session.resourceId, versionId: session.versionId };
     const size = session.declaredSize ?? undefined;
