@@ -10,19 +10,23 @@
  *
  * Honest numbers on 2 cores: each server runs in its own child process (the classroom service
  * with its database pool, or the bare relay), and the load generator with all client sockets runs
- * in this process. The two servers are measured one after the other, never at once. The database
- * is a fresh PostgreSQL database when DATABASE_URL is set, else embedded PGlite; it is printed.
+ * in this process. Both servers keep all their clients connected, and they take turns in short
+ * slices (BENCH_SLICE_MS, 2 s), in the order bare, tongke, tongke, bare, …: never both at once,
+ * and a change in the machine's load during the run (other processes, PostgreSQL's background
+ * work) falls on both alike instead of on whichever ran second. The database is a fresh
+ * PostgreSQL database when DATABASE_URL is set, else embedded PGlite; it is printed.
  *
  * The load generator runs at niceness 10 once the servers are up (the clients of a real lesson
  * are not on the server's cores); both servers and PostgreSQL keep normal priority.
  *
- * Options (env): BENCH_LESSONS=10,50,100  BENCH_SECONDS=12  BENCH_WARMUP_SECONDS=3  BENCH_GENERATOR_NICE=10
+ * Options (env): BENCH_LESSONS=10,50,100  BENCH_SECONDS=12 (measured per server)  BENCH_SLICE_MS=2000
+ * BENCH_WARMUP_SECONDS=3  BENCH_GENERATOR_NICE=10
  * BENCH_CPU_PROF=<dir> writes a CPU profile of each server child there (for `--cpu-prof` self time).
  */
 import 'reflect-metadata';
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, setPriority, tmpdir } from 'node:os';
@@ -58,6 +62,10 @@ const PARTICIPANTS_PER_ROLE = 10;
 /** Niceness of this (load-generating) process once the servers run; 0 to measure without. */
 const GENERATOR_NICENESS = Number(process.env.BENCH_GENERATOR_NICE ?? 10);
 const EVENTS_PER_SECOND = 10;
+/** The start of each measured slice that is not counted (the sending hosts' timers line up). */
+const SLICE_SETTLE_MS = 250;
+/** Quiet time after a slice, for its last deliveries to land before the other server starts. */
+const SLICE_GAP_MS = 400;
 const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-01';
 /** Stands in for the host's user id in the bare relay's envelopes. */
 const BARE_ACTOR_ID = randomUUID();
@@ -328,6 +336,9 @@ interface RunResult {
   p99: number;
   ackP99: number;
   errors: number;
+  /** CPU seconds per wall second of this server during its own slices, and during the other's. */
+  cpuOwn: number;
+  cpuIdle: number;
 }
 
 /** Sent-at timestamps ride in the clientMsgId (`b<n>-<epoch ms>`), echoed in every envelope. */
@@ -358,29 +369,64 @@ function strokePayload(n: number, materialId: string) {
   };
 }
 
-async function measure(
+/** utime + stime of a process, in seconds (fields 14 and 15 of /proc/<pid>/stat). */
+function cpuSecondsOf(pid: number | undefined): number {
+  if (!pid) return 0;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** One server's side of a run: its clients (all connected for the whole run), samples and counters. */
+interface Side {
+  kind: 'tongke' | 'bare';
+  pid: number | undefined;
+  hosts: Socket[];
+  sockets: Socket[];
+  /** Events sent in [from, to] count; `to` is open while the side is sending. */
+  window: { from: number; to: number } | null;
+  samples: number[];
+  acks: number[];
+  errors: number;
+  sent: number;
+  next: number;
+  cpuOwn: number;
+  cpuIdle: number;
+  secondsOwn: number;
+  secondsIdle: number;
+}
+
+async function connectSide(
   kind: 'tongke' | 'bare',
   url: string,
+  pid: number | undefined,
   lessons: BenchLesson[],
-  seconds: number,
-  warmupSeconds: number,
-): Promise<RunResult> {
-  const samples: number[] = [];
-  const acks: number[] = [];
-  let measuring = false;
-  let errors = 0;
-  const sockets: Socket[] = [];
-
+): Promise<Side> {
+  const side: Side = {
+    kind,
+    pid,
+    hosts: [],
+    sockets: [],
+    window: null,
+    samples: [],
+    acks: [],
+    errors: 0,
+    sent: 0,
+    next: 0,
+    cpuOwn: 0,
+    cpuIdle: 0,
+    secondsOwn: 0,
+    secondsIdle: 0,
+  };
   const onEvent = (e: LessonWireEvent | { clientMsgId?: string }) => {
-    if (!measuring) return;
     const sent = sentAtOf((e as { clientMsgId?: string | null }).clientMsgId);
-    if (sent !== null) samples.push(now() - sent);
+    const w = side.window;
+    if (sent !== null && w && sent >= w.from && sent <= w.to) side.samples.push(now() - sent);
   };
 
   // Hosts first (they admit the classrooms and start the lesson), then everyone else.
-  const hosts = await inBatches(lessons, 25, async (l) => {
+  side.hosts = await inBatches(lessons, 25, async (l) => {
     const s = await connect(url, kind === 'tongke' ? l.host : undefined);
-    sockets.push(s);
+    side.sockets.push(s);
     if (kind === 'tongke') {
       const joined = (await s.emitWithAck('lesson:join', {
         lessonId: l.lessonId,
@@ -405,7 +451,7 @@ async function measure(
   const everyone = lessons.flatMap((l) => l.participants.map((p) => ({ l, p })));
   await inBatches(everyone, 100, async ({ l, p }) => {
     const s = await connect(url, kind === 'tongke' ? p.token : undefined);
-    sockets.push(s);
+    side.sockets.push(s);
     if (kind === 'tongke') {
       s.on('lesson:probe', (payload: unknown, ack: (r: unknown) => void) => ack(payload));
       s.on('lesson:event', onEvent);
@@ -420,20 +466,25 @@ async function measure(
       await s.emitWithAck('join', l.lessonId);
     }
   });
+  return side;
+}
 
-  let n = 0;
-  const timers = hosts.map((s, i) => {
+/** Every host of the side sends EVENTS_PER_SECOND events; returns the stop function. */
+function drive(side: Side, lessons: BenchLesson[]): () => void {
+  const timers = side.hosts.map((s, i) => {
     const l = lessons[i];
     return setInterval(() => {
-      const k = n++;
-      const clientMsgId = `b${k}-${now().toFixed(3)}`;
+      const k = side.next++;
+      const sentAt = now();
+      const clientMsgId = `b${k}-${sentAt.toFixed(3)}`;
       const page = k % 20 === 19;
-      const t0 = now();
+      const counted = side.window !== null && sentAt >= side.window.from && sentAt <= side.window.to;
+      if (counted) side.sent++;
       const done = (r: SocketAck<unknown>) => {
-        if (!r.ok) errors++;
-        else if (measuring) acks.push(now() - t0);
+        if (!r.ok) side.errors++;
+        else if (counted) side.acks.push(now() - sentAt);
       };
-      if (kind === 'tongke') {
+      if (side.kind === 'tongke') {
         const payload = page
           ? { clientMsgId, page: 1 + (k % 5) }
           : { clientMsgId, ...strokePayload(k, l.materialId) };
@@ -452,27 +503,71 @@ async function measure(
       }
     }, 1000 / EVENTS_PER_SECOND);
   });
-
-  await new Promise((r) => setTimeout(r, warmupSeconds * 1000));
-  measuring = true;
-  const sentBefore = n;
-  await new Promise((r) => setTimeout(r, seconds * 1000));
-  const sentDuring = n - sentBefore;
-  measuring = false;
-  for (const t of timers) clearInterval(t);
-  await new Promise((r) => setTimeout(r, 500));
-  for (const s of sockets) s.close();
-
-  const sorted = Float64Array.from(samples).sort();
-  const sortedAcks = Float64Array.from(acks).sort();
-  return {
-    deliveries: samples.length,
-    expected: sentDuring * lessons[0].participants.length,
-    p50: percentile(sorted, 50),
-    p99: percentile(sorted, 99),
-    ackP99: percentile(sortedAcks, 99),
-    errors,
+  return () => {
+    for (const t of timers) clearInterval(t);
   };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Both servers hold all their clients for the whole run and take turns: short slices in the
+ * order bare, tongke, tongke, bare, bare, tongke, … (ABBA, so a drift in the machine's load
+ * over the run falls on both alike). In a slice only that server's hosts send; the first
+ * SLICE_SETTLE_MS of a slice are not counted, and the gap after it lets the last deliveries land
+ * (they count: an event counts by when it was sent). The idle server still does its background
+ * work (the classroom service probes its 1,000 classroom connections' round-trip times), which
+ * the printed CPU figures show.
+ */
+async function measureInterleaved(
+  sides: { bare: Side; tongke: Side },
+  lessons: BenchLesson[],
+  seconds: number,
+  warmupSeconds: number,
+): Promise<{ bare: RunResult; tongke: RunResult }> {
+  const sliceMs = Number(process.env.BENCH_SLICE_MS ?? 2000);
+  const slices = Math.max(1, Math.round((seconds * 1000) / sliceMs));
+  const slice = async (active: Side, counted: boolean, ms: number) => {
+    const idle = active === sides.bare ? sides.tongke : sides.bare;
+    const start = now();
+    if (counted) active.window = { from: start + SLICE_SETTLE_MS, to: Number.POSITIVE_INFINITY };
+    const cpu0 = [cpuSecondsOf(active.pid), cpuSecondsOf(idle.pid)];
+    const stop = drive(active, lessons);
+    await sleep(ms);
+    stop();
+    const end = now();
+    if (active.window) active.window.to = end;
+    const cpu1 = [cpuSecondsOf(active.pid), cpuSecondsOf(idle.pid)];
+    if (counted) {
+      active.cpuOwn += cpu1[0] - cpu0[0];
+      active.secondsOwn += (end - start) / 1000;
+      idle.cpuIdle += cpu1[1] - cpu0[1];
+      idle.secondsIdle += (end - start) / 1000;
+    }
+    await sleep(SLICE_GAP_MS);
+  };
+  // Warm-up, not counted.
+  await slice(sides.bare, false, warmupSeconds * 1000);
+  await slice(sides.tongke, false, warmupSeconds * 1000);
+  for (let i = 0; i < slices; i++) {
+    const order = i % 2 === 0 ? [sides.bare, sides.tongke] : [sides.tongke, sides.bare];
+    for (const side of order) await slice(side, true, sliceMs);
+  }
+  const result = (side: Side): RunResult => {
+    const sorted = Float64Array.from(side.samples).sort();
+    const sortedAcks = Float64Array.from(side.acks).sort();
+    return {
+      deliveries: side.samples.length,
+      expected: side.sent * lessons[0].participants.length,
+      p50: percentile(sorted, 50),
+      p99: percentile(sorted, 99),
+      ackP99: percentile(sortedAcks, 99),
+      errors: side.errors,
+      cpuOwn: side.cpuOwn / Math.max(1e-9, side.secondsOwn),
+      cpuIdle: side.cpuIdle / Math.max(1e-9, side.secondsIdle),
+    };
+  };
+  return { bare: result(sides.bare), tongke: result(sides.tongke) };
 }
 
 async function main(): Promise<void> {
@@ -515,8 +610,18 @@ async function main(): Promise<void> {
         { type: 'fixtures', count },
         'fixtures',
       );
-      const bareRun = await measure('bare', `http://127.0.0.1:${bare.port}`, lessons, seconds, warmup);
-      const ours = await measure('tongke', `http://127.0.0.1:${classroom.port}`, lessons, seconds, warmup);
+      const sides = {
+        bare: await connectSide('bare', `http://127.0.0.1:${bare.port}`, bare.child.pid, lessons),
+        tongke: await connectSide(
+          'tongke',
+          `http://127.0.0.1:${classroom.port}`,
+          classroom.child.pid,
+          lessons,
+        ),
+      };
+      const { bare: bareRun, tongke: ours } = await measureInterleaved(sides, lessons, seconds, warmup);
+      for (const s of [...sides.bare.sockets, ...sides.tongke.sockets]) s.close();
+      await sleep(500);
       const ratio = ours.p99 / bareRun.p99;
       const row = [
         String(count),
@@ -527,6 +632,8 @@ async function main(): Promise<void> {
         `${ours.ackP99.toFixed(1)}`,
         `${((100 * ours.deliveries) / Math.max(1, ours.expected)).toFixed(1)}%`,
         String(ours.errors + bareRun.errors),
+        `${bareRun.cpuOwn.toFixed(2)} / ${ours.cpuOwn.toFixed(2)}`,
+        `${bareRun.cpuIdle.toFixed(2)} / ${ours.cpuIdle.toFixed(2)}`,
       ];
       rows.push(row);
       console.log(
@@ -549,6 +656,8 @@ async function main(): Promise<void> {
     'tongke ack p99 ms',
     'delivered',
     'errors',
+    'CPU sending b/t',
+    'CPU idle b/t',
   ];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i])).join('  ');
@@ -557,6 +666,9 @@ async function main(): Promise<void> {
   );
   console.log(
     `\nload average ${load()} at the end (other work on the machine skews both servers alike, not always equally).`,
+  );
+  console.log(
+    'CPU: cores used by each server process (bare / tongke) during its own slices, and while the other one sends.',
   );
   console.log('Target: at 50 lessons on 2 cores, tongke p99 ≤ 50 ms and ≤ 1.3× the bare relay.');
 }
