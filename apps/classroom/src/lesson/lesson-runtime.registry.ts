@@ -41,6 +41,8 @@ export class LessonRuntime {
   state: LessonState;
   /** The last seq known to be in the log. */
   durableSeq: number;
+  /** The seq of the last snapshot taken (or loaded): the next is due `snapshotInterval` later. */
+  snapshotSeq: number;
   private tail: Promise<unknown> = Promise.resolve();
   /** msgKey → seq of commands in the log that this instance appended, saw duplicated or loaded. */
   readonly recent = new Map<string, number>();
@@ -71,6 +73,7 @@ export class LessonRuntime {
   ) {
     this.state = state;
     this.durableSeq = state.seq;
+    this.snapshotSeq = state.seq;
   }
 
   /** Runs `task` after every task queued before it. */
@@ -193,6 +196,7 @@ export class LessonRuntimeRegistry implements OnModuleDestroy {
     const snapshot = await this.log.latestSnapshot(rt.row.id);
     rt.state = snapshot ?? initialLessonState(rt.row.id);
     rt.durableSeq = rt.state.seq;
+    rt.snapshotSeq = rt.state.seq;
     rt.events = [];
     rt.speculative.clear();
     rt.epoch++;

@@ -43,9 +43,8 @@ import {
 } from './lesson-rules.js';
 import { LessonRuntimeRegistry, type LessonRuntime } from './lesson-runtime.registry.js';
 import { iceServersFor } from './rtc-credentials.js';
+import { serializeLessonState, snapshotInterval } from './lesson-snapshot.js';
 
-/** A snapshot row every this many events keeps restarts and far-behind resyncs cheap. */
-export const SNAPSHOT_EVERY = 200;
 /** Events nobody may see before they are durable: lifecycle and lobby membership. */
 const COMMIT_FIRST: ReadonlySet<LessonCommandName> = new Set<LessonCommandName>([
   'lesson:start',
@@ -270,7 +269,7 @@ export class LessonSessionService {
     rt.apply(envelope);
     this.rooms.broadcast(envelope, p.lessonId);
     // Serialised now, so later events cannot leak in; written once this one is in the log.
-    const snapshot = seq % SNAPSHOT_EVERY === 0 ? JSON.stringify(rt.state) : undefined;
+    const snapshot = this.snapshotDue(rt, seq) ? serializeLessonState(rt.state) : undefined;
 
     const epoch = rt.epoch;
     const settled = rt.beginAppend();
@@ -503,10 +502,17 @@ export class LessonSessionService {
     rt.durableSeq = seq;
     rt.remember(msgKey, seq);
     this.rooms.broadcast(envelope, p.lessonId);
-    if (seq % SNAPSHOT_EVERY === 0)
-      this.track(this.log.saveSnapshot(rt.row.id, seq, JSON.stringify(rt.state)));
+    if (this.snapshotDue(rt, seq))
+      this.track(this.log.saveSnapshot(rt.row.id, seq, serializeLessonState(rt.state)));
     this.afterAppend(rt, envelope);
     return { seq, duplicate: false };
+  }
+
+  /** Whether to snapshot the state at `seq` (just folded); marks it taken if so. */
+  private snapshotDue(rt: LessonRuntime, seq: number): boolean {
+    if (seq - rt.snapshotSeq < snapshotInterval(rt.state)) return false;
+    rt.snapshotSeq = seq;
+    return true;
   }
 
   /** Once the event is in the log: side effects others may only see for durable events. */
