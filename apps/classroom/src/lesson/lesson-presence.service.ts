@@ -8,6 +8,26 @@ export const PROBE_INTERVAL_MS = 5000;
 /** Each interval is cut into this many slots, each probing its share of the connections. */
 const PROBE_SLOTS = 20;
 const PROBE_TIMEOUT_MS = 4000;
+/**
+ * The host is told a connection's round-trip time when it is first measured, when it moved by
+ * at least this much (and by a quarter of the last value told) or when the last report is this
+ * old: jitter of a few ms is no news to a teacher, and on a busy instance one message per probe
+ * to the hosts was a tenth of the classroom service's CPU.
+ */
+const RTT_REPORT_MIN_CHANGE_MS = 20;
+const RTT_REPORT_MIN_CHANGE_RATIO = 0.25;
+export const RTT_REPORT_REFRESH_MS = 30_000;
+
+/** Whether a new round-trip time is worth telling the host, given the last one told. */
+export function rttWorthReporting(
+  rttMs: number,
+  last: { rttMs: number; at: number } | null,
+  now: number,
+): boolean {
+  if (!last || now - last.at >= RTT_REPORT_REFRESH_MS) return true;
+  const change = Math.abs(rttMs - last.rttMs);
+  return change >= RTT_REPORT_MIN_CHANGE_MS && change >= RTT_REPORT_MIN_CHANGE_RATIO * last.rttMs;
+}
 
 const peerOf = (s: RemoteLessonSocket): LessonPeer | null => {
   const j = s.data.joined;
@@ -25,7 +45,8 @@ const peerOf = (s: RemoteLessonSocket): LessonPeer | null => {
 /**
  * Who is in a lesson, per classroom, and how good each connection is. Presence is read from the
  * sockets themselves (fetchSockets, across instances) whenever someone joins or leaves, and sent
- * to everyone in the lesson; round-trip times come from acked probes and go to the host.
+ * to everyone in the lesson; round-trip times come from acked probes and go to the host when
+ * they change.
  */
 @Injectable()
 export class LessonPresenceService implements OnModuleDestroy {
@@ -114,8 +135,11 @@ export class LessonPresenceService implements OnModuleDestroy {
     const t = Date.now();
     socket.timeout(PROBE_TIMEOUT_MS).emit('lesson:probe', { t }, (err: Error | null) => {
       if (err || !socket.connected) return;
-      const rttMs = Date.now() - t;
+      const now = Date.now();
+      const rttMs = now - t;
       socket.data.rttMs = rttMs;
+      if (!rttWorthReporting(rttMs, socket.data.rttReported, now)) return;
+      socket.data.rttReported = { rttMs, at: now };
       this.rooms.quality(j.lessonId, { peerId: socket.id, role: j.role, classroomId: j.classroomId, rttMs });
     });
   }

@@ -24,6 +24,8 @@ export interface LessonSocketData {
   claims: LessonJoinClaims;
   joined: LessonParticipant | null;
   rttMs: number | null;
+  /** The round-trip time the host was last told, and when (ms since the epoch). */
+  rttReported: { rttMs: number; at: number } | null;
   attendanceId: string | null;
 }
 

@@ -45,7 +45,7 @@ export class LessonGateway
         err.data = { code: 'JOIN_TOKEN_INVALID', message: 'A valid lesson join token is required' };
         return next(err);
       }
-      socket.data = { claims, joined: null, rttMs: null, attendanceId: null };
+      socket.data = { claims, joined: null, rttMs: null, rttReported: null, attendanceId: null };
       next();
     });
     this.presence.startProbing(() => ns.sockets.values());
