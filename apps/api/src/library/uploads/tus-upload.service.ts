@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Principal } from '@tongke/auth';
@@ -27,6 +27,7 @@ import {
   type PreparedFile,
 } from './file-ingest.service.js';
 import { UploadRefusedError, UploadStaging } from './upload-staging.js';
+import { webBodyOf } from './web-body.js';
 
 const TUS_VERSION = '1.0.0';
 type Upload = Parameters<NonNullable<ServerOptions['onUploadCreate']>>[1];
@@ -232,7 +233,7 @@ export class TusUploadService {
     return new Request(new URL(req.originalUrl, 'http://localhost'), {
       method,
       headers,
-      body: hasBody ? Readable.toWeb(req) : undefined,
+      body: hasBody ? webBodyOf(req) : undefined,
       duplex: 'half',
     });
   }
