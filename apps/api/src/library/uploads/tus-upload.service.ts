@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Principal } from '@tongke/auth';
@@ -27,12 +27,20 @@ import {
   type PreparedFile,
 } from './file-ingest.service.js';
 import { UploadRefusedError, UploadStaging } from './upload-staging.js';
+import { webBodyOf } from './web-body.js';
 
 const TUS_VERSION = '1.0.0';
 type Upload = Parameters<NonNullable<ServerOptions['onUploadCreate']>>[1];
 
 /** What was done with the copy of a whole-file PATCH: stored (S3) or only inspected (local disk). */
 type InflightResult = { prepared: PreparedFile } | { inspected: InspectedFile };
+
+/** A tus creation whose target handle() checked before tus saw it. */
+interface CheckedCreate {
+  resourceId: string;
+  requestedVersionId: string | null;
+  versionId: string;
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -105,6 +113,8 @@ export class TusUploadService {
   private readonly server: Server;
   private readonly principals = new WeakMap<Request, Principal>();
   private readonly hookErrors = new WeakMap<Request, unknown>();
+  /** What handle() already checked, so the tus hooks need not ask the database again. */
+  private readonly checked = new WeakMap<Request, CheckedCreate | UploadSession>();
   /** Whole-file PATCHes being stored (or inspected) while they are staged, by upload id. */
   private readonly inflight = new Map<string, { work: Promise<InflightResult>; side: PassThrough }>();
 
@@ -140,9 +150,10 @@ export class TusUploadService {
     const id = path.length > TUS_UPLOAD_PATH.length ? path.slice(TUS_UPLOAD_PATH.length + 1) : null;
     const method = req.method.toUpperCase();
 
+    let checked: CheckedCreate | UploadSession | undefined;
     if (method === 'POST') {
       if (id !== null) throw LibraryErrors.uploadNotFound();
-      await this.precheckCreate(p, req);
+      checked = await this.precheckCreate(p, req);
     } else if (id !== null && method !== 'OPTIONS') {
       const session = await this.ownSession(p, id);
       if (session.status === 'completed') {
@@ -168,11 +179,13 @@ export class TusUploadService {
       if (method === 'PATCH') {
         await this.sessions().update({ id }, { updatedAt: new Date() });
         this.storeWhileStaging(p, session, req);
+        checked = session;
       }
     }
 
     const request = this.toWebRequest(req, method);
     this.principals.set(request, p);
+    if (checked) this.checked.set(request, checked);
     let response: Response;
     try {
       response = await this.server.handleWeb(request);
@@ -202,7 +215,7 @@ export class TusUploadService {
     res.end(Buffer.from(await response.arrayBuffer()));
   }
 
-  private async precheckCreate(p: Principal, req: ExpressRequest): Promise<void> {
+  private async precheckCreate(p: Principal, req: ExpressRequest): Promise<CheckedCreate> {
     const lengthHeader = req.header('upload-length');
     const deferred = req.header('upload-defer-length') === '1';
     if (lengthHeader === undefined && !deferred) throw LibraryErrors.uploadLengthMissing();
@@ -219,7 +232,8 @@ export class TusUploadService {
     if (!metadata[TUS_METADATA_KEYS.fileName]) throw LibraryErrors.metadataMissing('filename');
     const versionId = metadata[TUS_METADATA_KEYS.versionId];
     if (versionId && !UUID.test(versionId)) throw LibraryErrors.metadataMissing('versionId as a version id');
-    await this.ingest.checkTarget(p, { resourceId, versionId: versionId || null });
+    const checked = await this.ingest.checkTarget(p, { resourceId, versionId: versionId || null });
+    return { resourceId, requestedVersionId: versionId || null, versionId: checked.versionId };
   }
 
   private toWebRequest(req: ExpressRequest, method: string): Request {
@@ -232,7 +246,7 @@ export class TusUploadService {
     return new Request(new URL(req.originalUrl, 'http://localhost'), {
       method,
       headers,
-      body: hasBody ? Readable.toWeb(req) : undefined,
+      body: hasBody ? webBodyOf(req) : undefined,
       duplex: 'half',
     });
   }
@@ -243,10 +257,16 @@ export class TusUploadService {
       if (!p) throw new Error('tus request without a principal');
       const metadata = upload.metadata ?? {};
       const resourceId = metadata[TUS_METADATA_KEYS.resourceId] ?? '';
-      const { versionId } = await this.ingest.checkTarget(p, {
-        resourceId,
-        versionId: metadata[TUS_METADATA_KEYS.versionId] || null,
-      });
+      const requestedVersionId = metadata[TUS_METADATA_KEYS.versionId] || null;
+      // handle() checked this target a moment ago (the commit checks it again, under a lock).
+      const prechecked = this.checked.get(req);
+      const { versionId } =
+        prechecked &&
+        'requestedVersionId' in prechecked &&
+        prechecked.resourceId === resourceId &&
+        prechecked.requestedVersionId === requestedVersionId
+          ? prechecked
+          : await this.ingest.checkTarget(p, { resourceId, versionId: requestedVersionId });
       await this.sessions().insert({
         id: upload.id,
         userId: p.userId,
@@ -271,7 +291,12 @@ export class TusUploadService {
   ): Promise<{ status_code?: number; headers?: Record<string, string>; body?: string }> {
     const p = this.principals.get(req);
     const sessions = this.sessions();
-    const session = await sessions.findOne({ where: { id: upload.id } });
+    // A PATCH's session was loaded (and found to be the caller's) by handle().
+    const loaded = this.checked.get(req);
+    const session =
+      loaded instanceof UploadSession && loaded.id === upload.id
+        ? loaded
+        : await sessions.findOne({ where: { id: upload.id } });
     if (!p || !session || session.userId !== p.userId)
       throw this.hookError(req, LibraryErrors.uploadNotFound());
     await sessions.update({ id: upload.id }, { status: 'processing' });

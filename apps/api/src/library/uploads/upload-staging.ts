@@ -240,7 +240,9 @@ export class UploadStaging implements OnModuleInit {
   async remove(id: string): Promise<void> {
     if (!UPLOAD_ID.test(id)) return;
     this.datastore.forget(id);
-    await rm(join(this.directory, id), { force: true });
-    await rm(join(this.directory, `${id}.json`), { force: true });
+    await Promise.all([
+      rm(join(this.directory, id), { force: true }),
+      rm(join(this.directory, `${id}.json`), { force: true }),
+    ]);
   }
 }
