@@ -52,6 +52,7 @@ export type SortKey = 'createdAt' | 'downloads' | 'ratingAvg' | 'ratingCount';
 export type ColumnSort = 'newest' | 'downloads' | 'rating';
 
 const ORDER_EDITS = 256;
+const FACETS = SEARCH_FACETS.length;
 
 function addTo(map: Map<number, Set<number>>, key: number, slot: number): void {
   let set = map.get(key);
@@ -86,6 +87,12 @@ export class DocColumns {
     ratingCount: new Float64Array(0),
   };
   readonly facetCodes = {} as Record<SearchFacetName, Int32Array>;
+  /**
+   * The same codes side by side, {@link FACETS} per slot, so counting every facet of a match
+   * reads one run of memory per slot instead of one array per facet (null once a facet has more
+   * values than 16 bits hold; counting then reads facetCodes).
+   */
+  private packedCodes: Uint16Array | null = new Uint16Array(0);
   private readonly facetValues = {} as Record<SearchFacetName, Interner>;
   private readonly schools = new Interner();
   private readonly regions = new Interner();
@@ -139,6 +146,11 @@ export class DocColumns {
       this.sortValues[key] = grow(this.sortValues[key], (n) => new Float64Array(n));
     }
     for (const f of SEARCH_FACETS) this.facetCodes[f] = grow(this.facetCodes[f], (n) => new Int32Array(n));
+    if (this.packedCodes !== null) {
+      const packed = new Uint16Array(next * FACETS);
+      packed.set(this.packedCodes);
+      this.packedCodes = packed;
+    }
     const words = wordsFor(next);
     this.publicBits = resized(this.publicBits, words);
     this.publishedBits = resized(this.publishedBits, words);
@@ -159,9 +171,11 @@ export class DocColumns {
     this.sortValues.downloads[slot] = doc.downloads;
     this.sortValues.ratingAvg[slot] = doc.ratingAvg;
     this.sortValues.ratingCount[slot] = doc.ratingCount;
-    for (const f of SEARCH_FACETS) {
+    for (const [i, f] of SEARCH_FACETS.entries()) {
       const code = this.facetValues[f].intern(doc[f]);
       this.facetCodes[f][slot] = code;
+      if (code > 0xffff) this.packedCodes = null;
+      if (this.packedCodes !== null) this.packedCodes[slot * FACETS + i] = code;
       const bits = this.facetBits[f];
       while (bits.length <= code) bits.push(new Uint32Array(this.words));
       setBit(bits[code] ?? new Uint32Array(0), slot);
@@ -385,19 +399,32 @@ export class DocColumns {
 
   /** Facet value counts over the given slots. */
   facetCounts(slots: Int32Array, n: number): Record<SearchFacetName, Record<string, number>> {
+    let stride = 0;
+    for (const f of SEARCH_FACETS) stride = Math.max(stride, this.facetValues[f].size);
+    // counts[f * stride + code]: one table for every facet.
+    const counts = new Int32Array(FACETS * stride);
+    const packed = this.packedCodes;
+    if (packed !== null) {
+      for (let i = 0; i < n; i += 1) {
+        const base = slots[i] * FACETS;
+        for (let f = 0, at = 0; f < FACETS; f += 1, at += stride) counts[at + packed[base + f]] += 1;
+      }
+    } else {
+      SEARCH_FACETS.forEach((f, i) => {
+        const codes = this.facetCodes[f];
+        for (let k = 0; k < n; k += 1) counts[i * stride + codes[slots[k]]] += 1;
+      });
+    }
     const out = {} as Record<SearchFacetName, Record<string, number>>;
-    for (const f of SEARCH_FACETS) {
-      const codes = this.facetCodes[f];
-      const counts = new Int32Array(this.facetValues[f].size);
-      for (let i = 0; i < n; i += 1) counts[codes[slots[i] ?? 0] ?? 0] += 1;
+    SEARCH_FACETS.forEach((f, i) => {
       const record: Record<string, number> = {};
       const values = this.facetValues[f].values;
-      for (let c = 0; c < counts.length; c += 1) {
-        const count = counts[c] ?? 0;
+      for (let c = 0; c < values.length; c += 1) {
+        const count = counts[i * stride + c];
         if (count > 0) record[values[c] ?? ''] = count;
       }
       out[f] = record;
-    }
+    });
     return out;
   }
 }
