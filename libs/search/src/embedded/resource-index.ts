@@ -133,6 +133,80 @@ function groupSize(group: CompiledGroup): number {
   return n;
 }
 
+/** Where and how {@link walkOne} and {@link walkAll} write their matches. */
+interface Walk {
+  slots: Int32Array;
+  scores: Float64Array;
+  shortToSlot: Int32Array;
+  allowed: Uint32Array;
+  verify: ((slot: number) => boolean) | undefined;
+  withScores: boolean;
+}
+
+/** The documents of one list the viewer may see (and that pass `verify`); returns their number. */
+function walkOne(list: GroupList, w: Walk): number {
+  const { ids, scores: listScores } = list;
+  const { slots, scores, shortToSlot, allowed, verify, withScores } = w;
+  let n = 0;
+  for (let i = 0; i < ids.length; i += 1) {
+    const slot = shortToSlot[ids[i]];
+    if (slot < 0 || (allowed[slot >>> 5] & (1 << (slot & 31))) === 0) continue;
+    if (verify !== undefined && !verify(slot)) continue;
+    slots[n] = slot;
+    if (withScores) scores[n] = listScores[i];
+    n += 1;
+  }
+  return n;
+}
+
+/**
+ * The documents in every list, walking `lists[driverAt]` (the shortest) and finding each visible
+ * candidate in the others, searched forward from the previous candidate; scores are summed in
+ * list order. Returns the number of matches.
+ */
+function walkAll(lists: readonly GroupList[], driverAt: number, w: Walk): number {
+  const driver = lists[driverAt];
+  const others = lists.filter((_, g) => g !== driverAt);
+  const cursors = new Int32Array(others.length);
+  const parts = new Float64Array(lists.length);
+  const { ids: dIds, scores: dScores } = driver;
+  const { slots, scores, shortToSlot, allowed, verify, withScores } = w;
+  let n = 0;
+  candidates: for (let i = 0; i < dIds.length; i += 1) {
+    const shortId = dIds[i];
+    const slot = shortToSlot[shortId];
+    if (slot < 0 || (allowed[slot >>> 5] & (1 << (slot & 31))) === 0) continue;
+    for (let o = 0; o < others.length; o += 1) {
+      const ids = others[o].ids;
+      let j = cursors[o];
+      // The next entry is usually close: step once before galloping.
+      if (j < ids.length && ids[j] < shortId) {
+        j += 1;
+        if (j < ids.length && ids[j] < shortId) j = seek(ids, j, shortId);
+      }
+      cursors[o] = j;
+      if (j >= ids.length) break candidates;
+      if (ids[j] !== shortId) continue candidates;
+    }
+    if (verify !== undefined && !verify(slot)) continue;
+    slots[n] = slot;
+    if (withScores) {
+      for (let o = 0, g = 0; g < lists.length; g += 1) {
+        if (g === driverAt) parts[g] = dScores[i];
+        else {
+          parts[g] = others[o].scores[cursors[o]];
+          o += 1;
+        }
+      }
+      let score = parts[0];
+      for (let g = 1; g < lists.length; g += 1) score += parts[g];
+      scores[n] = score;
+    }
+    n += 1;
+  }
+  return n;
+}
+
 /**
  * MiniSearch's index, queried with its own evaluator instead of MiniSearch.search().
  *
@@ -161,6 +235,8 @@ export class ResourceIndex extends MiniSearch<IndexRecord> {
   private readonly groupLists = new Map<CompiledGroup, GroupList>();
   private groupListEntries = 0;
   private groupListGeneration = -1;
+  private scratchSlots = new Int32Array(0);
+  private scratchScores = new Float64Array(0);
   /** Latin-letter terms of the index (the engine's did-you-mean vocabulary), used for fuzzy matching. */
   latinVocabulary: SearchableMap<number> | null = null;
 
@@ -495,47 +571,27 @@ export class ResourceIndex extends MiniSearch<IndexRecord> {
       if ((lists[g]?.ids.length ?? 0) < (lists[driverAt]?.ids.length ?? 0)) driverAt = g;
     const driver = lists[driverAt];
     if (driver === undefined) return empty;
-    const others = lists.filter((_, g) => g !== driverAt);
-    const cursors = new Int32Array(others.length);
-    const parts = new Float64Array(lists.length);
-    const dIds = driver.ids;
-    const dScores = driver.scores;
-    const slots = new Int32Array(dIds.length);
-    const scores = new Float64Array(withScores ? dIds.length : 0);
-    const shortToSlot = this.shortToSlot;
-    const allowed = options.allowed;
-    const verify = options.verify;
-    let n = 0;
-    candidates: for (let i = 0; i < dIds.length; i += 1) {
-      const shortId = dIds[i];
-      const slot = shortToSlot[shortId];
-      if (slot < 0 || (allowed[slot >>> 5] & (1 << (slot & 31))) === 0) continue;
-      for (let o = 0; o < others.length; o += 1) {
-        const list = others[o];
-        const ids = list.ids;
-        const j = seek(ids, cursors[o], shortId);
-        cursors[o] = j;
-        if (j >= ids.length) break candidates;
-        if (ids[j] !== shortId) continue candidates;
-      }
-      if (verify !== undefined && !verify(slot)) continue;
-      slots[n] = slot;
-      if (withScores) {
-        // Sum in group order (the order scores were always added in).
-        for (let o = 0, g = 0; g < lists.length; g += 1) {
-          if (g === driverAt) parts[g] = dScores[i];
-          else {
-            parts[g] = others[o].scores[cursors[o]];
-            o += 1;
-          }
-        }
-        let score = parts[0];
-        for (let g = 1; g < lists.length; g += 1) score += parts[g];
-        scores[n] = score;
-      }
-      n += 1;
+    // Written into scratch arrays reused across calls, then copied out at their final length: a
+    // fresh array as long as a common word's list costs more (zeroing, page faults) than the walk.
+    if (this.scratchSlots.length < driver.ids.length) {
+      this.scratchSlots = new Int32Array(driver.ids.length);
+      this.scratchScores = new Float64Array(driver.ids.length);
     }
-    return { slots, scores, n };
+    const out: Walk = {
+      slots: this.scratchSlots,
+      scores: this.scratchScores,
+      shortToSlot: this.shortToSlot,
+      allowed: options.allowed,
+      verify: options.verify,
+      withScores,
+    };
+    // Separate loops for one word and several, so each stays optimized for its shape.
+    const n = lists.length === 1 ? walkOne(driver, out) : walkAll(lists, driverAt, out);
+    return {
+      slots: out.slots.slice(0, n),
+      scores: withScores ? out.scores.slice(0, n) : new Float64Array(0),
+      n,
+    };
   }
 
   /**
