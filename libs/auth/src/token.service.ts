@@ -4,10 +4,18 @@ import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '@tongke/config';
 import type { AccessTokenClaims, Principal } from './principal.js';
 
+/** Access tokens whose verification is remembered (a client sends the same one for its whole TTL). */
+const VERIFIED_ACCESS_TOKENS = 2_048;
+
 /** Signs and verifies access tokens; makes opaque refresh/invite secrets and their hashes. */
 @Injectable()
 export class TokenService {
   private readonly jwt: JwtService;
+  /**
+   * Recently verified access tokens by their exact text, with their expiry: the same text always
+   * has the same signature and claims, so a hit skips decoding and the HMAC but still expires.
+   */
+  private readonly verified = new Map<string, { principal: Principal; exp: number }>();
 
   constructor(private readonly config: AppConfig) {
     this.jwt = new JwtService({
@@ -37,10 +45,17 @@ export class TokenService {
 
   /** Returns the principal, or null for anything invalid, expired or not an access token. */
   verifyAccess(token: string): Principal | null {
+    const hit = this.verified.get(token);
+    if (hit !== undefined) {
+      // jsonwebtoken's rule: expired once the clock reaches exp.
+      if (Math.floor(Date.now() / 1000) < hit.exp) return { ...hit.principal };
+      this.verified.delete(token);
+      return null;
+    }
     try {
-      const c = this.jwt.verify<AccessTokenClaims>(token);
+      const c = this.jwt.verify<AccessTokenClaims & { exp?: number }>(token);
       if (c.typ !== 'access' || typeof c.sub !== 'string') return null;
-      return {
+      const principal: Principal = {
         userId: c.sub,
         role: c.role,
         regionId: c.rid,
@@ -48,6 +63,14 @@ export class TokenService {
         isMasterTeacher: c.mt,
         displayName: c.name,
       };
+      if (typeof c.exp === 'number') {
+        this.verified.set(token, { principal, exp: c.exp });
+        if (this.verified.size > VERIFIED_ACCESS_TOKENS) {
+          const oldest = this.verified.keys().next();
+          if (!oldest.done) this.verified.delete(oldest.value);
+        }
+      }
+      return { ...principal };
     } catch {
       return null;
     }

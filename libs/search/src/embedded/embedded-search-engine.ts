@@ -586,7 +586,12 @@ export class EmbeddedSearchEngine extends SearchEngine {
   /** Facet counts, by facet codes per match or by bitset AND + popcount, whichever is cheaper. */
   private facetCounts(m: Matches): SearchFacetCounts {
     const byBits = this.columns.facetValueCount * this.columns.words;
-    if (m.slots !== null && m.n * 8 <= byBits) return this.columns.facetCounts(m.slots, m.n);
+    // Counting by codes reads eight codes side by side per match (about 15 ns); the bitsets, every
+    // word of every value (about 5 ns a word).
+    if (m.slots !== null && m.n * 2 <= byBits) return this.columns.facetCounts(m.slots, m.n);
+    // A bitset (a query without words) is listed first while that still costs less (~2 ns a match).
+    if (m.slots === null && m.bits !== null && m.n * 4 <= byBits)
+      return this.columns.facetCounts(slotsOf(m.bits), m.n);
     return this.columns.facetCountsOfBits(this.bitsOf(m)) as SearchFacetCounts;
   }
 

@@ -75,12 +75,42 @@ interface Posting {
 type CompiledTerm = Posting[];
 type CompiledGroup = CompiledTerm[][];
 
+/** A group's matching documents: ascending shortIds and the group's score in each. */
+interface GroupList {
+  ids: Int32Array;
+  scores: Float64Array;
+}
+
+/**
+ * Entries (12 bytes each) of group lists kept at most: about 48 MB, some 40 lists of words found
+ * in every one of 100k documents, or thousands of rarer ones.
+ */
+const GROUP_LIST_BUDGET = 4_000_000;
+
+/** The first index at or after `from` whose id is ≥ `id` (galloping, then binary search). */
+function seek(ids: Int32Array, from: number, id: number): number {
+  const len = ids.length;
+  let j = from;
+  if (j >= len || ids[j] >= id) return j;
+  let step = 1;
+  while (j + step < len && ids[j + step] < id) {
+    j += step;
+    step *= 2;
+  }
+  let lo = j + 1;
+  let hi = Math.min(j + step, len);
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ids[mid] < id) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 // MiniSearch's defaults, so scores match what MiniSearch.search() would give.
 const BM25 = { k: 1.2, b: 0.7, d: 0.5 };
 const PREFIX_WEIGHT = 0.375;
 const FUZZY_WEIGHT = 0.45;
-/** A Map lookup costs about ten times more than stepping through a posting list's arrays. */
-const LOOKUP_COST = 10;
 
 type FieldTermData = Map<number, Map<number, number>>;
 
@@ -103,9 +133,77 @@ function groupSize(group: CompiledGroup): number {
   return n;
 }
 
-function groupLists(group: CompiledGroup): number {
+/** Where and how {@link walkOne} and {@link walkAll} write their matches. */
+interface Walk {
+  slots: Int32Array;
+  scores: Float64Array;
+  shortToSlot: Int32Array;
+  allowed: Uint32Array;
+  verify: ((slot: number) => boolean) | undefined;
+  withScores: boolean;
+}
+
+/** The documents of one list the viewer may see (and that pass `verify`); returns their number. */
+function walkOne(list: GroupList, w: Walk): number {
+  const { ids, scores: listScores } = list;
+  const { slots, scores, shortToSlot, allowed, verify, withScores } = w;
   let n = 0;
-  for (const alt of group) for (const t of alt) n += t.length;
+  for (let i = 0; i < ids.length; i += 1) {
+    const slot = shortToSlot[ids[i]];
+    if (slot < 0 || (allowed[slot >>> 5] & (1 << (slot & 31))) === 0) continue;
+    if (verify !== undefined && !verify(slot)) continue;
+    slots[n] = slot;
+    if (withScores) scores[n] = listScores[i];
+    n += 1;
+  }
+  return n;
+}
+
+/**
+ * The documents in every list, walking `lists[driverAt]` (the shortest) and finding each visible
+ * candidate in the others, searched forward from the previous candidate; scores are summed in
+ * list order. Returns the number of matches.
+ */
+function walkAll(lists: readonly GroupList[], driverAt: number, w: Walk): number {
+  const driver = lists[driverAt];
+  const others = lists.filter((_, g) => g !== driverAt);
+  const cursors = new Int32Array(others.length);
+  const parts = new Float64Array(lists.length);
+  const { ids: dIds, scores: dScores } = driver;
+  const { slots, scores, shortToSlot, allowed, verify, withScores } = w;
+  let n = 0;
+  candidates: for (let i = 0; i < dIds.length; i += 1) {
+    const shortId = dIds[i];
+    const slot = shortToSlot[shortId];
+    if (slot < 0 || (allowed[slot >>> 5] & (1 << (slot & 31))) === 0) continue;
+    for (let o = 0; o < others.length; o += 1) {
+      const ids = others[o].ids;
+      let j = cursors[o];
+      // The next entry is usually close: step once before galloping.
+      if (j < ids.length && ids[j] < shortId) {
+        j += 1;
+        if (j < ids.length && ids[j] < shortId) j = seek(ids, j, shortId);
+      }
+      cursors[o] = j;
+      if (j >= ids.length) break candidates;
+      if (ids[j] !== shortId) continue candidates;
+    }
+    if (verify !== undefined && !verify(slot)) continue;
+    slots[n] = slot;
+    if (withScores) {
+      for (let o = 0, g = 0; g < lists.length; g += 1) {
+        if (g === driverAt) parts[g] = dScores[i];
+        else {
+          parts[g] = others[o].scores[cursors[o]];
+          o += 1;
+        }
+      }
+      let score = parts[0];
+      for (let g = 1; g < lists.length; g += 1) score += parts[g];
+      scores[n] = score;
+    }
+    n += 1;
+  }
   return n;
 }
 
@@ -114,11 +212,12 @@ function groupLists(group: CompiledGroup): number {
  *
  * MiniSearch.search() builds a result object for every posting of every query term and merges
  * them in Maps; with words like 数学 or 教学设计 that occur in most of 100k resources that alone
- * costs hundreds of milliseconds. Here the group with the fewest postings is scored first into a
- * dense array, its documents are visibility-checked (typed arrays) and the other groups are then
- * either looked up per candidate or, when they are common, scored term-at-a-time into dense
- * arrays too. Tokens, term dictionary, prefix and fuzzy expansion, BM25 with field boosts,
- * serialization and vacuuming stay MiniSearch's own.
+ * costs hundreds of milliseconds. Here each query word (group) becomes one list of its documents
+ * in shortId order with its BM25 score summed over fields, expansions and synonyms (built by
+ * scoring its postings into a dense array once, then kept with the compiled query until the index
+ * changes). A query walks the shortest list, skips what the viewer may not see (a bit test) and
+ * finds each candidate in the other lists by galloping search. Tokens, term dictionary, prefix
+ * and fuzzy expansion, BM25 with field boosts, serialization and vacuuming stay MiniSearch's own.
  */
 export class ResourceIndex extends MiniSearch<IndexRecord> {
   /** shortId (MiniSearch's internal document number) → slot, -1 once discarded. */
@@ -132,6 +231,12 @@ export class ResourceIndex extends MiniSearch<IndexRecord> {
    */
   private generation = 0;
   private compiled = new WeakMap<readonly GroupSpec[], CompiledQuery>();
+  /** Per compiled group, its documents and scores as one list (see groupList), for one generation. */
+  private readonly groupLists = new Map<CompiledGroup, GroupList>();
+  private groupListEntries = 0;
+  private groupListGeneration = -1;
+  private scratchSlots = new Int32Array(0);
+  private scratchScores = new Float64Array(0);
   /** Latin-letter terms of the index (the engine's did-you-mean vocabulary), used for fuzzy matching. */
   latinVocabulary: SearchableMap<number> | null = null;
 
@@ -331,66 +436,6 @@ export class ResourceIndex extends MiniSearch<IndexRecord> {
     return score;
   }
 
-  /**
-   * Group scores of the candidates `ids[0..m)` (ascending shortIds), -1 where the group is not
-   * satisfied (a group's score sums its satisfied alternatives; an alternative needs every term).
-   * Each posting array is merged against the candidates with galloping search, which beats a Map
-   * lookup per candidate and list when the group is far more common than the candidates.
-   */
-  private mergeGroup(group: CompiledGroup, ids: Int32Array, m: number, withScores: boolean): Float64Array {
-    const total = new Float64Array(m).fill(-1);
-    const altSum = new Float64Array(m);
-    const termScore = new Float64Array(m);
-    for (const alternative of group) {
-      altSum.fill(0, 0, m);
-      for (const term of alternative) {
-        termScore.fill(-1, 0, m);
-        for (const p of term) {
-          const { ids: list, norms } = this.arrays(p);
-          const weight = p.weight;
-          const len = list.length;
-          let j = 0;
-          for (let i = 0; i < m && j < len; i += 1) {
-            if (altSum[i] < 0) continue;
-            const id = ids[i];
-            if (list[j] < id) {
-              // Gallop to a step past id, then binary search back.
-              let step = 1;
-              while (j + step < len && list[j + step] < id) {
-                j += step;
-                step *= 2;
-              }
-              let lo = j + 1;
-              let hi = Math.min(j + step, len);
-              while (lo < hi) {
-                const mid = (lo + hi) >>> 1;
-                if (list[mid] < id) lo = mid + 1;
-                else hi = mid;
-              }
-              j = lo;
-            }
-            if (j < len && list[j] === id) {
-              const current = termScore[i];
-              termScore[i] = (current < 0 ? 0 : current) + (withScores ? weight * norms[j] : 0);
-            }
-          }
-        }
-        for (let i = 0; i < m; i += 1) {
-          if (altSum[i] < 0) continue;
-          const t = termScore[i];
-          altSum[i] = t < 0 ? -1 : altSum[i] + t;
-        }
-      }
-      for (let i = 0; i < m; i += 1) {
-        const a = altSum[i];
-        if (a < 0) continue;
-        const current = total[i];
-        total[i] = (current < 0 ? 0 : current) + a;
-      }
-    }
-    return total;
-  }
-
   /** Adds a term's BM25 contributions into `into` (-1 = absent) and records newly touched shortIds. */
   private accumulate(term: CompiledTerm, into: Float64Array, touched: number[], withScores: boolean): void {
     for (const p of term) {
@@ -456,74 +501,97 @@ export class ResourceIndex extends MiniSearch<IndexRecord> {
     return { scores, touched };
   }
 
+  /**
+   * A group's documents as one list: ascending shortIds (discarded ones left out) with the group's
+   * BM25 score in each, summed over its alternatives, terms, expansions and fields exactly as
+   * {@link materialize} sums them. Built once per compiled group (index generation) and kept in a
+   * bounded LRU; queries then intersect these lists instead of scattering every field's postings.
+   */
+  private groupList(group: CompiledGroup): GroupList {
+    const cached = this.groupLists.get(group);
+    if (cached !== undefined) {
+      this.groupLists.delete(group);
+      this.groupLists.set(group, cached);
+      return cached;
+    }
+    const size = this._nextId + 1;
+    const dense = this.materialize(group, size, true);
+    const touched = dense.touched;
+    const n = touched.length;
+    const ids = new Int32Array(n);
+    const scores = new Float64Array(n);
+    const shortToSlot = this.shortToSlot;
+    let m = 0;
+    const emit = (shortId: number): void => {
+      const score = dense.scores[shortId];
+      dense.scores[shortId] = -1;
+      if (score < 0 || shortToSlot[shortId] < 0) return;
+      ids[m] = shortId;
+      scores[m] = score;
+      m += 1;
+    };
+    if (n * 16 > size) {
+      for (let shortId = 0; shortId < size; shortId += 1) if (dense.scores[shortId] >= 0) emit(shortId);
+    } else {
+      const order = Int32Array.from(touched).sort();
+      for (let k = 0; k < order.length; k += 1) emit(order[k]);
+    }
+    // Every touched entry was reset to -1 as it was read.
+    this.release(dense.scores, []);
+    const list: GroupList = { ids: ids.slice(0, m), scores: scores.slice(0, m) };
+    this.groupLists.set(group, list);
+    this.groupListEntries += list.ids.length;
+    while (this.groupListEntries > GROUP_LIST_BUDGET && this.groupLists.size > 1) {
+      const oldest = this.groupLists.entries().next();
+      if (oldest.done) break;
+      this.groupLists.delete(oldest.value[0]);
+      this.groupListEntries -= oldest.value[1].ids.length;
+    }
+    return list;
+  }
+
   evaluate(options: EvaluateOptions): Evaluation {
     const empty: Evaluation = { slots: new Int32Array(0), scores: new Float64Array(0), n: 0 };
     const groups = [...this.compile(options.groups, options.fields, options.boosts)];
     if (groups.length === 0 || groups.some((g) => groupSize(g) === 0)) return empty;
+    if (this.groupListGeneration !== this.generation) {
+      this.groupLists.clear();
+      this.groupListEntries = 0;
+      this.groupListGeneration = this.generation;
+    }
+    // Groups in the order their scores were always summed (fewest postings first).
     groups.sort((a, b) => groupSize(a) - groupSize(b));
-    const size = this._nextId + 1;
+    const lists = groups.map((g) => this.groupList(g));
     const withScores = options.scores;
 
-    // 1. The rarest group, scored into a dense array; its documents are the candidates.
-    const [driver, ...others] = groups;
+    // The shortest list drives; every candidate it holds that the viewer may see is looked up in
+    // the other lists (ascending, so each is searched forward from where the last lookup ended).
+    let driverAt = 0;
+    for (let g = 1; g < lists.length; g += 1)
+      if ((lists[g]?.ids.length ?? 0) < (lists[driverAt]?.ids.length ?? 0)) driverAt = g;
+    const driver = lists[driverAt];
     if (driver === undefined) return empty;
-    const first = this.materialize(driver, size, withScores);
-    const ids = new Int32Array(first.touched.length);
-    const scores = new Float64Array(first.touched.length);
-    const shortToSlot = this.shortToSlot;
-    const allowed = options.allowed;
-    let m = 0;
-    // Candidates in ascending shortId order, so the other groups' posting arrays (ascending too)
-    // can be merged against them: a scan of the dense buffer when many matched, else a sort.
-    const many = first.touched.length * 16 > size;
-    const order = many ? null : Int32Array.from(first.touched).sort();
-    const limit = order === null ? size : order.length;
-    for (let k = 0; k < limit; k += 1) {
-      const shortId = order === null ? k : order[k];
-      const score = first.scores[shortId];
-      if (score < 0) continue;
-      first.scores[shortId] = -1;
-      const slot = shortToSlot[shortId];
-      if (slot < 0 || (allowed[slot >>> 5] & (1 << (slot & 31))) === 0) continue;
-      ids[m] = shortId;
-      scores[m] = score;
-      m += 1;
+    // Written into scratch arrays reused across calls, then copied out at their final length: a
+    // fresh array as long as a common word's list costs more (zeroing, page faults) than the walk.
+    if (this.scratchSlots.length < driver.ids.length) {
+      this.scratchSlots = new Int32Array(driver.ids.length);
+      this.scratchScores = new Float64Array(driver.ids.length);
     }
-    // Every touched entry was reset to -1 as it was read.
-    this.release(first.scores, []);
-
-    // 2. Every other group narrows the candidates: by lookups, or densely when it is common.
-    for (const group of others) {
-      if (m === 0) break;
-      const dense =
-        groupSize(group) * 1 < m * groupLists(group) * LOOKUP_COST
-          ? this.materialize(group, size, withScores)
-          : null;
-      const merged = dense === null ? this.mergeGroup(group, ids, m, withScores) : null;
-      let kept = 0;
-      for (let i = 0; i < m; i += 1) {
-        const shortId = ids[i];
-        const s = dense !== null ? dense.scores[shortId] : (merged?.[i] ?? -1);
-        if (s < 0) continue;
-        ids[kept] = shortId;
-        scores[kept] = (scores[i] ?? 0) + s;
-        kept += 1;
-      }
-      if (dense !== null) this.release(dense.scores, dense.touched);
-      m = kept;
-    }
-
-    // 3. Expensive checks last.
-    const slots = new Int32Array(m);
-    let n = 0;
-    for (let i = 0; i < m; i += 1) {
-      const slot = this.shortToSlot[ids[i] ?? 0] ?? -1;
-      if (options.verify && !options.verify(slot)) continue;
-      slots[n] = slot;
-      scores[n] = scores[i] ?? 0;
-      n += 1;
-    }
-    return { slots, scores: withScores ? scores : new Float64Array(0), n };
+    const out: Walk = {
+      slots: this.scratchSlots,
+      scores: this.scratchScores,
+      shortToSlot: this.shortToSlot,
+      allowed: options.allowed,
+      verify: options.verify,
+      withScores,
+    };
+    // Separate loops for one word and several, so each stays optimized for its shape.
+    const n = lists.length === 1 ? walkOne(driver, out) : walkAll(lists, driverAt, out);
+    return {
+      slots: out.slots.slice(0, n),
+      scores: withScores ? out.scores.slice(0, n) : new Float64Array(0),
+      n,
+    };
   }
 
   /**
