@@ -3,7 +3,7 @@
  *
  * For 10, 50 and 100 concurrent lessons of 1 host + 30 participants (10 classroom devices,
  * 10 co-teachers, 10 observers), each host sends 10 events/s (ink batches, a page turn now and
- * then) and every participant measures host→participant latency from the send timestamp carried
+ * then; the hosts' sends are spread evenly over each 100 ms, as independent lessons' are) and every participant measures host→participant latency from the send timestamp carried
  * in the event. The same clients, in the same run, also drive a bare socket.io relay (join a room,
  * broadcast, ack) so the cost of validation, rights, the PostgreSQL append and seq-ordering shows
  * as a ratio.
@@ -471,9 +471,13 @@ async function connectSide(
 
 /** Every host of the side sends EVENTS_PER_SECOND events; returns the stop function. */
 function drive(side: Side, lessons: BenchLesson[]): () => void {
-  const timers = side.hosts.map((s, i) => {
+  const period = 1000 / EVENTS_PER_SECOND;
+  const timers: NodeJS.Timeout[] = [];
+  // Lessons are independent: host i starts i/n of a period after host 0, so the hosts' events do
+  // not all reach the server in the same millisecond (a burst no real set of lessons makes).
+  const starts = side.hosts.map((s, i) => {
     const l = lessons[i];
-    return setInterval(() => {
+    const send = () => {
       const k = side.next++;
       const sentAt = now();
       const clientMsgId = `b${k}-${sentAt.toFixed(3)}`;
@@ -501,9 +505,17 @@ function drive(side: Side, lessons: BenchLesson[]): () => void {
         };
         s.emit('relay', { room: l.lessonId, event }, done);
       }
-    }, 1000 / EVENTS_PER_SECOND);
+    };
+    return setTimeout(
+      () => {
+        send();
+        timers.push(setInterval(send, period));
+      },
+      (i * period) / side.hosts.length,
+    );
   });
   return () => {
+    for (const t of starts) clearTimeout(t);
     for (const t of timers) clearInterval(t);
   };
 }
