@@ -31,7 +31,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { TokenService } from '@tongke/auth';
 import { loadConfig } from '@tongke/config';
@@ -90,7 +90,27 @@ interface BenchLesson {
 type ChildMessage =
   | { type: 'ready'; port: number; database?: string }
   | { type: 'fixtures'; id: string; lessons: BenchLesson[] }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  | { type: 'loop'; id: string; p99: number; max: number };
+
+/**
+ * Each server's event-loop delay (what a message waiting behind other work waits), answered and
+ * reset on request: a long stall inside a server shows here, contention for the cores does not.
+ */
+function watchEventLoop(): void {
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  h.enable();
+  process.on('message', (m: { type: string; id?: string }) => {
+    if (m.type !== 'loop' || !m.id) return;
+    process.send?.({
+      type: 'loop',
+      id: m.id,
+      p99: h.percentile(99) / 1e6,
+      max: h.max / 1e6,
+    } satisfies ChildMessage);
+    h.reset();
+  });
+}
 
 // ---------------------------------------------------------------- child: the classroom service
 
@@ -216,6 +236,7 @@ async function runClassroomChild(): Promise<void> {
     return out;
   };
 
+  watchEventLoop();
   process.on('message', (m: { type: string; id?: string; count?: number }) => {
     const id = m.id;
     if (m.type === 'fixtures' && id && m.count) {
@@ -255,6 +276,7 @@ async function runBareChild(): Promise<void> {
     );
   });
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+  watchEventLoop();
   process.on('message', (m: { type: string }) => {
     if (m.type === 'stop') void server.close(() => process.exit(0));
   });
@@ -631,7 +653,11 @@ async function main(): Promise<void> {
           lessons,
         ),
       };
+      const loop = (child: ChildProcess) =>
+        request<Extract<ChildMessage, { type: 'loop' }>>(child, { type: 'loop' }, 'loop');
+      await Promise.all([loop(bare.child), loop(classroom.child)]);
       const { bare: bareRun, tongke: ours } = await measureInterleaved(sides, lessons, seconds, warmup);
+      const [bareLoop, oursLoop] = await Promise.all([loop(bare.child), loop(classroom.child)]);
       for (const s of [...sides.bare.sockets, ...sides.tongke.sockets]) s.close();
       await sleep(500);
       const ratio = ours.p99 / bareRun.p99;
@@ -646,6 +672,7 @@ async function main(): Promise<void> {
         String(ours.errors + bareRun.errors),
         `${bareRun.cpuOwn.toFixed(2)} / ${ours.cpuOwn.toFixed(2)}`,
         `${bareRun.cpuIdle.toFixed(2)} / ${ours.cpuIdle.toFixed(2)}`,
+        `${bareLoop.max.toFixed(0)} / ${oursLoop.max.toFixed(0)}`,
       ];
       rows.push(row);
       console.log(
@@ -670,6 +697,7 @@ async function main(): Promise<void> {
     'errors',
     'CPU sending b/t',
     'CPU idle b/t',
+    'loop stall max b/t',
   ];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i])).join('  ');
@@ -680,7 +708,8 @@ async function main(): Promise<void> {
     `\nload average ${load()} at the end (other work on the machine skews both servers alike, not always equally).`,
   );
   console.log(
-    'CPU: cores used by each server process (bare / tongke) during its own slices, and while the other one sends.',
+    'CPU: cores used by each server process (bare / tongke) during its own slices, and while the other one sends.\n' +
+      'loop stall: the longest event-loop delay in each server over the whole interleaved run (ms).',
   );
   console.log('Target: at 50 lessons on 2 cores, tongke p99 ≤ 50 ms and ≤ 1.3× the bare relay.');
 }
