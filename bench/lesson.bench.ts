@@ -26,7 +26,7 @@
 import 'reflect-metadata';
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, setPriority, tmpdir } from 'node:os';
@@ -57,6 +57,7 @@ import { Server } from 'socket.io';
 import { io, type Socket } from 'socket.io-client';
 import { DataSource } from 'typeorm';
 import { createClassroomApp } from '../apps/classroom/src/bootstrap.js';
+import { cpuSecondsOf } from './support/process-stats.js';
 
 const PARTICIPANTS_PER_ROLE = 10;
 /** Niceness of this (load-generating) process once the servers run; 0 to measure without. */
@@ -389,13 +390,6 @@ function strokePayload(n: number, materialId: string) {
       },
     ],
   };
-}
-
-/** utime + stime of a process, in seconds (fields 14 and 15 of /proc/<pid>/stat). */
-function cpuSecondsOf(pid: number | undefined): number {
-  if (!pid) return 0;
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** One server's side of a run: its clients (all connected for the whole run), samples and counters. */

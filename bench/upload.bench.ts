@@ -24,7 +24,6 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createCipheriv, createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -37,6 +36,7 @@ import { TokenService } from '@tongke/auth';
 import { loadConfig, type AppConfig } from '@tongke/config';
 import { createTestDatabase, Region, School, User, type TestDatabase } from '@tongke/database';
 import { contentAddressedKey, createObjectStore } from '@tongke/storage';
+import { cpuSecondsOf, rssOf } from './support/process-stats.js';
 import { DataSource } from 'typeorm';
 
 const MiB = 1024 * 1024;
@@ -143,20 +143,6 @@ function payload(size: number, seed: number, hash?: ReturnType<typeof createHash
     }
   }
   return Readable.from(generate(), { objectMode: false });
-}
-
-function rssOf(pid: number): { rss: number; hwm: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field: string): number =>
-    Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) * 1024;
-  return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
-}
-
-/** CPU seconds (user + system) the process has used so far. */
-function cpuOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  // utime and stime are fields 14 and 15 of /proc/<pid>/stat (12 and 13 after the command name).
-  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / 100;
 }
 
 function request(
@@ -279,7 +265,7 @@ async function main(): Promise<void> {
         const sampler = setInterval(() => {
           peak = Math.max(peak, rssOf(pid).rss);
         }, 50);
-        const cpu0 = cpuOf(pid);
+        const cpu0 = cpuSecondsOf(pid);
         const t0 = Date.now();
         const post = await request(ready.port, 'POST', '/api/uploads', {
           ...auth,
@@ -302,7 +288,7 @@ async function main(): Promise<void> {
           payload(size, seed, sent),
         );
         const upMs = Date.now() - t0;
-        best.cpuUp = Math.min(best.cpuUp, cpuOf(pid) - cpu0);
+        best.cpuUp = Math.min(best.cpuUp, cpuSecondsOf(pid) - cpu0);
         clearInterval(sampler);
         peak = Math.max(peak, rssOf(pid).rss);
         if (patch.status !== 200) throw new Error(`tus PATCH: ${patch.status} ${patch.body.toString()}`);
@@ -314,11 +300,11 @@ async function main(): Promise<void> {
           best.peak = peak;
         }
 
-        const cpu1 = cpuOf(pid);
+        const cpu1 = cpuSecondsOf(pid);
         const t1 = Date.now();
         const down = await request(ready.port, 'GET', `/api/files/${file.id}/download`, auth);
         const downMs = Date.now() - t1;
-        best.cpuDown = Math.min(best.cpuDown, cpuOf(pid) - cpu1);
+        best.cpuDown = Math.min(best.cpuDown, cpuSecondsOf(pid) - cpu1);
         if (down.status !== 200 || down.sha256 !== file.sha256)
           throw new Error(`download: ${down.status}, hash mismatch`);
 
