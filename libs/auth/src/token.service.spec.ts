@@ -1,4 +1,5 @@
 import { jest } from '@jest/globals';
+import { JwtService } from '@nestjs/jwt';
 import type { AppConfig } from '@tongke/config';
 import type { Principal } from './principal.js';
 import { TokenService } from './token.service.js';
@@ -42,5 +43,26 @@ describe('TokenService.verifyAccess', () => {
     const forged = `${head}.${payload}.${signature.slice(0, -2)}${signature.endsWith('AA') ? 'BB' : 'AA'}`;
     expect(tokens.verifyAccess(forged)).toBeNull();
     expect(tokens.verifyAccess(`${token}x`)).toBeNull();
+  });
+
+  it('remembers the 2,048 most recently used tokens: the least recently used one is verified again', () => {
+    const tokens = new TokenService(config);
+    const signed = Array.from({ length: 2_049 }, (_, i) =>
+      tokens.signAccess({ ...teacher, userId: `u${i}` }),
+    );
+    const verify = jest.spyOn(JwtService.prototype, 'verify');
+    try {
+      for (const token of signed.slice(0, 2_048)) tokens.verifyAccess(token);
+      // A use keeps the first token; the second is now the least recently used.
+      expect(tokens.verifyAccess(signed[0])).toMatchObject({ userId: 'u0' });
+      verify.mockClear();
+      tokens.verifyAccess(signed[2_048]);
+      expect(tokens.verifyAccess(signed[0])).toMatchObject({ userId: 'u0' });
+      expect(verify).toHaveBeenCalledTimes(1);
+      expect(tokens.verifyAccess(signed[1])).toMatchObject({ userId: 'u1' });
+      expect(verify).toHaveBeenCalledTimes(2);
+    } finally {
+      verify.mockRestore();
+    }
   });
 });

@@ -2,6 +2,7 @@ import { createHash, createSecretKey, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '@tongke/config';
+import LRUCache from 'lru-cache';
 import type { AccessTokenClaims, Principal } from './principal.js';
 
 /** Access tokens whose verification is remembered (a client sends the same one for its whole TTL). */
@@ -12,10 +13,12 @@ const VERIFIED_ACCESS_TOKENS = 2_048;
 export class TokenService {
   private readonly jwt: JwtService;
   /**
-   * Recently verified access tokens by their exact text, with their expiry: the same text always
-   * has the same signature and claims, so a hit skips decoding and the HMAC but still expires.
+   * Recently used verified access tokens by their exact text, with their expiry: the same text
+   * always has the same signature and claims, so a hit skips decoding and the HMAC but still expires.
    */
-  private readonly verified = new Map<string, { principal: Principal; exp: number }>();
+  private readonly verified = new LRUCache<string, { principal: Principal; exp: number }>({
+    max: VERIFIED_ACCESS_TOKENS,
+  });
 
   constructor(private readonly config: AppConfig) {
     this.jwt = new JwtService({
@@ -49,7 +52,7 @@ export class TokenService {
     if (hit !== undefined) {
       // jsonwebtoken's rule: expired once the clock reaches exp.
       if (Math.floor(Date.now() / 1000) < hit.exp) return { ...hit.principal };
-      this.verified.delete(token);
+      this.verified.del(token);
       return null;
     }
     try {
@@ -63,13 +66,7 @@ export class TokenService {
         isMasterTeacher: c.mt,
         displayName: c.name,
       };
-      if (typeof c.exp === 'number') {
-        this.verified.set(token, { principal, exp: c.exp });
-        if (this.verified.size > VERIFIED_ACCESS_TOKENS) {
-          const oldest = this.verified.keys().next();
-          if (!oldest.done) this.verified.delete(oldest.value);
-        }
-      }
+      if (typeof c.exp === 'number') this.verified.set(token, { principal, exp: c.exp });
       return { ...principal };
     } catch {
       return null;
