@@ -1,3 +1,5 @@
+import LRUCache from 'lru-cache';
+
 /**
  * A small LRU of search answers. Entries die when the index changes (the indexer bumps the
  * generation after every write) or when older than the TTL (which bounds staleness when other API
@@ -5,43 +7,34 @@
  * ever reused for someone with exactly the same visibility.
  */
 export class SearchResultCache<T> {
-  private readonly entries = new Map<string, { at: number; value: T }>();
+  private readonly entries = new LRUCache<string, T>();
 
+  /** Both are read on every call (the bench switches the cache off and on at run time); 0 is off. */
   constructor(
     private readonly maxEntries: () => number,
     private readonly ttlMs: () => number,
   ) {}
 
   get(key: string): T | undefined {
-    const hit = this.entries.get(key);
-    if (hit === undefined) return undefined;
-    if (Date.now() - hit.at > this.ttlMs()) {
-      this.entries.delete(key);
-      return undefined;
-    }
-    // Re-insert: Map keeps insertion order, so the first key is the least recently used.
-    this.entries.delete(key);
-    this.entries.set(key, hit);
-    return hit.value;
+    if (this.maxEntries() <= 0 || this.ttlMs() <= 0) return undefined;
+    return this.entries.get(key);
   }
 
+  /** The answer lives for the TTL in effect now. */
   set(key: string, value: T): void {
     const max = this.maxEntries();
-    if (max <= 0) return;
-    this.entries.delete(key);
-    this.entries.set(key, { at: Date.now(), value });
-    while (this.entries.size > max) {
-      const oldest = this.entries.keys().next();
-      if (oldest.done) break;
-      this.entries.delete(oldest.value);
-    }
+    const ttl = this.ttlMs();
+    // lru-cache reads 0 as "no bound" and "no expiry", so 0 is handled here.
+    if (max <= 0 || ttl <= 0) return;
+    if (this.entries.max !== max) this.entries.max = max;
+    this.entries.set(key, value, ttl);
   }
 
   clear(): void {
-    this.entries.clear();
+    this.entries.reset();
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.entries.itemCount;
   }
 }
