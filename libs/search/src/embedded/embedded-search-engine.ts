@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import SearchableMap from 'minisearch/SearchableMap';
+import LRUCache from 'lru-cache';
 import { SearchEngine } from '../search-engine.js';
 import { SearchInvalidDocumentError, SearchUnavailableError } from '../search.errors.js';
 import {
@@ -148,9 +149,9 @@ export class EmbeddedSearchEngine extends SearchEngine {
   private vocab = new SearchableMap<number>();
   /** Bumped by every write: prepared state derived from the index is dropped. */
   private generation = 0;
-  private readonly preparedQueries = new Map<string, PreparedState>();
+  private readonly preparedQueries = new LRUCache<string, PreparedState>({ max: PREPARED_QUERIES });
   /** Highlights per slot and matched terms, valid for one generation. */
-  private highlightCache = new Map<string, SearchHighlights>();
+  private readonly highlightCache = new LRUCache<string, SearchHighlights>({ max: HIGHLIGHTS });
   private highlightGeneration = 0;
   private readonly unfiltered = new WeakMap<SearchResult, Unfiltered>();
   private ready: Promise<void> | null = null;
@@ -479,18 +480,10 @@ export class EmbeddedSearchEngine extends SearchEngine {
   /** Parsing, segmentation and term specs of a query string, kept for the most recent ones. */
   private prepare(q: string): PreparedState {
     const cached = this.preparedQueries.get(q);
-    if (cached !== undefined) {
-      this.preparedQueries.delete(q);
-      this.preparedQueries.set(q, cached);
-      return cached;
-    }
+    if (cached !== undefined) return cached;
     const pq = prepareQuery(q);
     const state: PreparedState = { pq, groups: groupSpecs(pq), fields: this.fieldsFor(pq) };
     this.preparedQueries.set(q, state);
-    if (this.preparedQueries.size > PREPARED_QUERIES) {
-      const oldest = this.preparedQueries.keys().next();
-      if (!oldest.done) this.preparedQueries.delete(oldest.value);
-    }
     return state;
   }
 
@@ -648,7 +641,7 @@ export class EmbeddedSearchEngine extends SearchEngine {
     pq: PreparedQuery,
   ): SearchHighlights {
     if (this.highlightGeneration !== this.generation) {
-      this.highlightCache = new Map();
+      this.highlightCache.reset();
       this.highlightGeneration = this.generation;
     }
     const pinyinMatched = (terms.get('pinyinTitle') ?? []).length > 0;
@@ -671,10 +664,6 @@ export class EmbeddedSearchEngine extends SearchEngine {
       if (text !== undefined) out.extractedText = text;
     }
     this.highlightCache.set(key, out);
-    if (this.highlightCache.size > HIGHLIGHTS) {
-      const oldest = this.highlightCache.keys().next();
-      if (!oldest.done) this.highlightCache.delete(oldest.value);
-    }
     return out;
   }
 
