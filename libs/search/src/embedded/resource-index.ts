@@ -1,5 +1,6 @@
 import MiniSearch, { type Options, type VacuumOptions } from 'minisearch';
 import type SearchableMap from 'minisearch/SearchableMap';
+import LRUCache from 'lru-cache';
 import { TEXT_FIELDS, type PreparedDocument, type TextField } from '../text/prepare-document.js';
 
 export interface IndexRecord {
@@ -82,10 +83,15 @@ interface GroupList {
 }
 
 /**
- * Entries (12 bytes each) of group lists kept at most: about 48 MB, some 40 lists of words found
- * in every one of 100k documents, or thousands of rarer ones.
+ * Bytes of group lists kept at most (12 per document in a list): some 40 lists of words found in
+ * every one of 100k documents, or thousands of rarer ones. A list larger than this is not kept.
  */
-const GROUP_LIST_BUDGET = 4_000_000;
+const GROUP_LIST_BYTES = 48_000_000;
+/** Counted for each kept list besides its arrays, so lists that turned out empty are bounded too. */
+const GROUP_LIST_OVERHEAD_BYTES = 64;
+
+const sizeOfGroupList = (list: GroupList): number =>
+  list.ids.byteLength + list.scores.byteLength + GROUP_LIST_OVERHEAD_BYTES;
 
 /** The first index at or after `from` whose id is ≥ `id` (galloping, then binary search). */
 function seek(ids: Int32Array, from: number, id: number): number {
@@ -232,16 +238,17 @@ export class ResourceIndex extends MiniSearch<IndexRecord> {
   private generation = 0;
   private compiled = new WeakMap<readonly GroupSpec[], CompiledQuery>();
   /** Per compiled group, its documents and scores as one list (see groupList), for one generation. */
-  private readonly groupLists = new Map<CompiledGroup, GroupList>();
-  private groupListEntries = 0;
+  private readonly groupLists: LRUCache<CompiledGroup, GroupList>;
   private groupListGeneration = -1;
   private scratchSlots = new Int32Array(0);
   private scratchScores = new Float64Array(0);
   /** Latin-letter terms of the index (the engine's did-you-mean vocabulary), used for fuzzy matching. */
   latinVocabulary: SearchableMap<number> | null = null;
 
-  constructor() {
+  /** `groupListBytes` bounds the kept group lists (smaller in tests, to see them dropped). */
+  constructor(groupListBytes = GROUP_LIST_BYTES) {
     super(INDEX_OPTIONS);
+    this.groupLists = new LRUCache({ max: groupListBytes, length: sizeOfGroupList });
   }
 
   static async fromJSON(json: string): Promise<ResourceIndex> {
@@ -509,11 +516,7 @@ export class ResourceIndex extends MiniSearch<IndexRecord> {
    */
   private groupList(group: CompiledGroup): GroupList {
     const cached = this.groupLists.get(group);
-    if (cached !== undefined) {
-      this.groupLists.delete(group);
-      this.groupLists.set(group, cached);
-      return cached;
-    }
+    if (cached !== undefined) return cached;
     const size = this._nextId + 1;
     const dense = this.materialize(group, size, true);
     const touched = dense.touched;
@@ -540,13 +543,6 @@ export class ResourceIndex extends MiniSearch<IndexRecord> {
     this.release(dense.scores, []);
     const list: GroupList = { ids: ids.slice(0, m), scores: scores.slice(0, m) };
     this.groupLists.set(group, list);
-    this.groupListEntries += list.ids.length;
-    while (this.groupListEntries > GROUP_LIST_BUDGET && this.groupLists.size > 1) {
-      const oldest = this.groupLists.entries().next();
-      if (oldest.done) break;
-      this.groupLists.delete(oldest.value[0]);
-      this.groupListEntries -= oldest.value[1].ids.length;
-    }
     return list;
   }
 
@@ -555,8 +551,7 @@ export class ResourceIndex extends MiniSearch<IndexRecord> {
     const groups = [...this.compile(options.groups, options.fields, options.boosts)];
     if (groups.length === 0 || groups.some((g) => groupSize(g) === 0)) return empty;
     if (this.groupListGeneration !== this.generation) {
-      this.groupLists.clear();
-      this.groupListEntries = 0;
+      this.groupLists.reset();
       this.groupListGeneration = this.generation;
     }
     // Groups in the order their scores were always summed (fewest postings first).
