@@ -2,7 +2,7 @@ import { createHash, createSecretKey, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '@tongke/config';
-import LRUCache from 'lru-cache';
+import { LRUCache } from 'lru-cache';
 import type { AccessTokenClaims, Principal } from './principal.js';
 
 /** Access tokens whose verification is remembered (a client sends the same one for its whole TTL). */
@@ -52,7 +52,7 @@ export class TokenService {
     if (hit !== undefined) {
       // jsonwebtoken's rule: expired once the clock reaches exp.
       if (Math.floor(Date.now() / 1000) < hit.exp) return { ...hit.principal };
-      this.verified.del(token);
+      this.verified.delete(token);
       return null;
     }
     try {

@@ -7,6 +7,7 @@ describe('SearchResultCache', () => {
     new SearchResultCache(
       () => settings.size,
       () => settings.ttlMs,
+      { now: () => Date.now() },
     );
 
   beforeEach(() => {

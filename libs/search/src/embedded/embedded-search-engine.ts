@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import SearchableMap from 'minisearch/SearchableMap';
-import LRUCache from 'lru-cache';
+import { LRUCache } from 'lru-cache';
 import { SearchEngine } from '../search-engine.js';
 import { SearchInvalidDocumentError, SearchUnavailableError } from '../search.errors.js';
 import {
@@ -641,7 +641,7 @@ export class EmbeddedSearchEngine extends SearchEngine {
     pq: PreparedQuery,
   ): SearchHighlights {
     if (this.highlightGeneration !== this.generation) {
-      this.highlightCache.reset();
+      this.highlightCache.clear();
       this.highlightGeneration = this.generation;
     }
     const pinyinMatched = (terms.get('pinyinTitle') ?? []).length > 0;

@@ -1,6 +1,6 @@
 import MiniSearch, { type Options, type VacuumOptions } from 'minisearch';
 import type SearchableMap from 'minisearch/SearchableMap';
-import LRUCache from 'lru-cache';
+import { LRUCache } from 'lru-cache';
 import { TEXT_FIELDS, type PreparedDocument, type TextField } from '../text/prepare-document.js';
 
 export interface IndexRecord {
@@ -248,7 +248,7 @@ export class ResourceIndex extends MiniSearch<IndexRecord> {
   /** `groupListBytes` bounds the kept group lists (smaller in tests, to see them dropped). */
   constructor(groupListBytes = GROUP_LIST_BYTES) {
     super(INDEX_OPTIONS);
-    this.groupLists = new LRUCache({ max: groupListBytes, length: sizeOfGroupList });
+    this.groupLists = new LRUCache({ maxSize: groupListBytes, sizeCalculation: sizeOfGroupList });
   }
 
   static async fromJSON(json: string): Promise<ResourceIndex> {
@@ -551,7 +551,7 @@ export class ResourceIndex extends MiniSearch<IndexRecord> {
     const groups = [...this.compile(options.groups, options.fields, options.boosts)];
     if (groups.length === 0 || groups.some((g) => groupSize(g) === 0)) return empty;
     if (this.groupListGeneration !== this.generation) {
-      this.groupLists.reset();
+      this.groupLists.clear();
       this.groupListGeneration = this.generation;
     }
     // Groups in the order their scores were always summed (fewest postings first).
