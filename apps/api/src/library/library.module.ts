@@ -22,7 +22,6 @@ import { objectStoreProvider } from './storage/object-store.provider.js';
 import { FileIngestService } from './uploads/file-ingest.service.js';
 import { MultipartUploadService } from './uploads/multipart-upload.service.js';
 import { TusUploadService } from './uploads/tus-upload.service.js';
-import { Sha256Worker } from './uploads/sha256-worker.js';
 import { UploadStaging } from './uploads/upload-staging.js';
 import { UploadsController } from './uploads/uploads.controller.js';
 
@@ -53,7 +52,6 @@ import { UploadsController } from './uploads/uploads.controller.js';
     ReviewService,
     NotificationsService,
     UploadStaging,
-    Sha256Worker,
     ExtractionWorker,
     LibraryGcService,
     FileIngestService,

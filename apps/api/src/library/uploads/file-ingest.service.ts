@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -24,7 +25,6 @@ import { canRead, isAttachable } from '../resources/resource-access.js';
 import { actorOf } from '../resources/resource-events.js';
 import { enqueueResourceChange } from '../resources/resource-outbox.js';
 import { toFileDto } from '../resources/resource.mappers.js';
-import { Sha256Worker } from './sha256-worker.js';
 
 export interface IngestTarget {
   resourceId: string;
@@ -92,7 +92,6 @@ export class FileIngestService {
     private readonly extraction: ExtractionWorker,
     private readonly gc: LibraryGcService,
     private readonly renditions: RenditionService,
-    private readonly sha256: Sha256Worker,
   ) {}
 
   get maxBytes(): number {
@@ -183,22 +182,19 @@ export class FileIngestService {
     declaredSize?: number,
   ): Promise<InspectedFile> {
     const { versionId, declaredName, inspected } = await this.open(p, target, fileName, source);
-    // Hashed in the worker thread, while the event loop goes on receiving and staging the bytes.
-    const hash = this.sha256.create();
     try {
+      const hash = createHash('sha256');
       let size = 0;
       for await (const chunk of inspected.stream) {
         const buffer = chunk as Buffer;
+        hash.update(buffer);
         size += buffer.length;
-        const behind = hash.update(buffer);
-        if (behind) await behind;
       }
       if (declaredSize !== undefined && size !== declaredSize)
         throw new ObjectSizeMismatchError(declaredSize, size);
       const name = withKindExtension(declaredName, inspected.type);
-      return { versionId, name, type: inspected.type, sha256: await hash.digest(), size };
+      return { versionId, name, type: inspected.type, sha256: hash.digest('hex'), size };
     } catch (err) {
-      hash.abandon();
       source.destroy();
       throw toLibraryError(err, this.maxBytes);
     }
