@@ -69,7 +69,7 @@ export async function earlyVerdict(
  * ~30 ms per 100 MB. The file is closed only after such a sync ends, and a sync's failure fails the
  * write (it consumes the writeback error, which a later descriptor of the file would not see).
  */
-function stagingStream(path: string, start: number, writeback: boolean): Writable {
+export function stagingStream(path: string, start: number, writeback: boolean): Writable {
   const options = { flags: 'r+', start, highWaterMark: STAGE_QUEUE_BYTES };
   if (!writeback) return createWriteStream(path, options);
   let unsynced = 0;
