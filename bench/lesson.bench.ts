@@ -295,6 +295,7 @@ function startChild(
     execArgv: [
       '--enable-source-maps',
       ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+      ...(process.env.BENCH_CHILD_FLAGS ?? '').split(' ').filter(Boolean),
     ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

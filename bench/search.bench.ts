@@ -636,22 +636,21 @@ async function main(): Promise<void> {
 
   const single = results.find((r) => r.name === 'search, no result cache' && r.clients === 1);
   if (single) {
-    console.log('\nsearch per query, 1 client, no result cache (p50 ms, n):');
+    console.log('\nsearch per query, 1 client, no result cache (p50 / p99 / max ms, n):');
     const byQuery = new Map<string, number[]>();
     for (const s of single.samples) byQuery.set(s.query, [...(byQuery.get(s.query) ?? []), s.ms]);
-    const rows = [...byQuery].map(
-      ([q, ms]) =>
-        [
-          decodeURIComponent(q),
-          percentile(
-            ms.sort((a, b) => a - b),
-            50,
-          ),
-          ms.length,
-        ] as const,
-    );
-    for (const [q, p50, n] of rows.sort((a, b) => b[1] - a[1]))
-      console.log(`  ${pad(f1(p50), 8)} ${pad(String(n), 4)}  ${q}`);
+    const rows = [...byQuery].map(([q, ms]) => {
+      ms.sort((a, b) => a - b);
+      return [
+        decodeURIComponent(q),
+        percentile(ms, 50),
+        percentile(ms, 99),
+        ms.at(-1) ?? 0,
+        ms.length,
+      ] as const;
+    });
+    for (const [q, p50, p99, max, n] of rows.sort((a, b) => b[1] - a[1]))
+      console.log(`  ${pad(f1(p50), 8)} ${pad(f1(p99), 8)} ${pad(f1(max), 8)} ${pad(String(n), 4)}  ${q}`);
   }
 
   const at50 = results.find((r) => r.name === 'search, no result cache' && r.clients === 50);
