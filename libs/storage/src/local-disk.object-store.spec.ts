@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
+import { jest } from '@jest/globals';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -101,6 +102,30 @@ describe('LocalDiskObjectStore specifics', () => {
     expect(await readdir(join(root, 'tmp'))).toEqual([]);
     expect(await store.exists('a/b')).toBe(false);
     expect(await store.exists('a/c')).toBe(false);
+  });
+
+  it('starts writing a large object back while it arrives, and a failed background sync fails the put without leftovers', async () => {
+    const data = deterministicBytes(20 * 1024 * 1024, 5);
+    const probe = await open(join(root, 'probe'), 'w');
+    const fileHandle = Object.getPrototypeOf(probe) as { datasync: () => Promise<void> };
+    await probe.close();
+    const datasync = jest.spyOn(fileHandle, 'datasync');
+    try {
+      const put = await store.put('big/ok', chunkedStream(data));
+      // Two syncs while 20 MiB arrive (after 8 and 16 MiB), then the final fsync of every byte.
+      expect(datasync).toHaveBeenCalledTimes(2);
+      expect(put.size).toBe(data.length);
+      expect(await readFile(join(root, 'objects', 'big', 'ok'))).toEqual(data);
+
+      datasync.mockRejectedValueOnce(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+      await expect(store.put('big/failed', chunkedStream(data))).rejects.toBeInstanceOf(
+        StorageUnavailableError,
+      );
+      expect(await readdir(join(root, 'tmp'))).toEqual([]);
+      expect(await store.exists('big/failed')).toBe(false);
+    } finally {
+      datasync.mockRestore();
+    }
   });
 
   it('rejects a key whose prefix is already an object (filesystem limitation), without leftovers', async () => {
