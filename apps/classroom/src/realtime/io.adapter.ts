@@ -11,7 +11,7 @@ import type { Server, ServerOptions } from 'socket.io';
  */
 export class ClassroomIoAdapter extends IoAdapter {
   private adapterConstructor?: ReturnType<typeof createAdapter>;
-  private clients: RedisClientType[] = [];
+  private clients?: { pub: RedisClientType; sub: RedisClientType };
 
   constructor(
     app: INestApplicationContext,
@@ -31,7 +31,7 @@ export class ClassroomIoAdapter extends IoAdapter {
     pub.on('error', () => undefined);
     sub.on('error', () => undefined);
     await Promise.all([pub.connect(), sub.connect()]);
-    this.clients = [pub, sub];
+    this.clients = { pub, sub };
     this.adapterConstructor = createAdapter(pub, sub);
   }
 
@@ -55,10 +55,18 @@ export class ClassroomIoAdapter extends IoAdapter {
     return server;
   }
 
-  /** Called by Nest when the application closes, after every socket server has closed. */
+  /**
+   * Called by Nest when the application closes, after every socket server has closed. The
+   * subscriber goes first: until it has quit, another instance's request (fetchSockets, a
+   * cross-instance emit) can still arrive, and the adapter answers it on the publisher, which must
+   * then still be open (a publish on a closed client is an unhandled rejection).
+   */
   override async dispose(): Promise<void> {
     await super.dispose();
-    await Promise.all(this.clients.map((c) => c.quit().catch(() => undefined)));
-    this.clients = [];
+    const clients = this.clients;
+    this.clients = undefined;
+    if (!clients) return;
+    await clients.sub.quit().catch(() => undefined);
+    await clients.pub.quit().catch(() => undefined);
   }
 }
