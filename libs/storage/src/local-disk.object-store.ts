@@ -44,6 +44,7 @@ import {
   type PutResult,
   type StorageHealth,
 } from './object-store.js';
+import { EarlyWriteback } from './early-writeback.js';
 import { chunksOf, mapStreamErrorsInPlace, SourceStreamError } from './streams.js';
 
 /** Disk-side failures that mean "the store cannot serve right now" (HTTP 503). */
@@ -82,8 +83,6 @@ export interface LocalDiskObjectStoreOptions {
  * open stream.
  */
 const READ_CHUNK_BYTES = 1024 * 1024;
-/** After this many bytes written to a new object, their writeback to disk is started (see EarlyWriteback). */
-const WRITEBACK_BYTES = 8 * 1024 * 1024;
 
 /**
  * Object store on a local directory:
@@ -152,7 +151,8 @@ export class LocalDiskObjectStore extends ObjectStore {
       fh = await open(tmpData, 'wx', 0o644);
 
       let written = 0;
-      writeback = new EarlyWriteback(fh);
+      const handle = fh;
+      writeback = new EarlyWriteback(() => handle.datasync());
       for await (const chunk of chunksOf(stream)) {
         written += chunk.length;
         if (maxBytes !== undefined && written > maxBytes) throw new ObjectTooLargeError(maxBytes);
@@ -596,44 +596,6 @@ function newEtag(): string {
 
 function fallbackEtag(st: BigIntStats): string {
   return createHash('md5').update(`${st.ino}:${st.size}:${st.mtimeNs}`).digest('hex');
-}
-
-/**
- * Starts the writeback of a new object's bytes while more are still being written: an fdatasync
- * in the background after every WRITEBACK_BYTES (one at a time, never waited for while bytes
- * arrive), so the disk writes a large object as it comes and the final fsync (which still covers
- * every byte) finds little left, instead of writing all of it at the end (~30 ms per 100 MB here,
- * seconds for 1 GB). A failed background sync fails the put at the next write or at `settled()`.
- */
-class EarlyWriteback {
-  private unsynced = 0;
-  private syncing: Promise<void> | undefined;
-  private failure: Error | undefined;
-
-  constructor(private readonly fh: FileHandle) {}
-
-  /** Counts bytes just written; throws the error of an earlier background sync. */
-  wrote(bytes: number): void {
-    if (this.failure !== undefined) throw this.failure;
-    this.unsynced += bytes;
-    if (this.unsynced < WRITEBACK_BYTES || this.syncing) return;
-    this.unsynced = 0;
-    this.syncing = this.fh.datasync().then(
-      () => {
-        this.syncing = undefined;
-      },
-      (err: unknown) => {
-        this.failure ??= err instanceof Error ? err : new Error(String(err));
-        this.syncing = undefined;
-      },
-    );
-  }
-
-  /** Waits for the sync under way; throws if any background sync failed. */
-  async settled(): Promise<void> {
-    await this.syncing;
-    if (this.failure !== undefined) throw this.failure;
-  }
 }
 
 async function writeAll(fh: FileHandle, chunk: Buffer): Promise<void> {

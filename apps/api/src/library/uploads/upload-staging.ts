@@ -8,13 +8,12 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '@tongke/config';
 import { TUS_METADATA_KEYS } from '@tongke/contracts';
 import { DEFAULT_PEEK_BYTES, DisallowedFileTypeError, sniffFileType } from '@tongke/files';
+import { EarlyWriteback } from '@tongke/storage';
 import { FileStore } from '@tus/file-store';
 
 const UPLOAD_ID = /^[A-Za-z0-9_-]{1,64}$/;
 /** How much of a PATCH body may wait behind the staging write in flight. */
 const STAGE_QUEUE_BYTES = 1024 * 1024;
-/** After this many bytes staged, their writeback to disk is started (see stagingStream). */
-const WRITEBACK_BYTES = 8 * 1024 * 1024;
 
 /** Below this many bytes magic-number detection is not reliable (file-type samples 4100). */
 const SNIFF_MIN_BYTES = 4100;
@@ -72,23 +71,15 @@ export async function earlyVerdict(
 export function stagingStream(path: string, start: number, writeback: boolean): Writable {
   const options = { flags: 'r+', start, highWaterMark: STAGE_QUEUE_BYTES };
   if (!writeback) return createWriteStream(path, options);
-  let unsynced = 0;
-  let syncing: Promise<void> | undefined;
-  let failure: Error | undefined;
-  const startSync = (fd: number): void => {
-    unsynced = 0;
-    syncing = new Promise<void>((resolve) => {
-      fs.fdatasync(fd, (err) => {
-        if (err) failure ??= err;
-        syncing = undefined;
-        resolve();
-      });
-    });
-  };
-  /** After a write: counts its bytes, and starts a sync once enough of them are unsynced. */
+  let early: EarlyWriteback | undefined;
+  /** After a write: counts its bytes (the first write names the descriptor to sync). */
   const wrote = (fd: number, err: NodeJS.ErrnoException | null, written: number): void => {
-    unsynced += written;
-    if (!err && unsynced >= WRITEBACK_BYTES && !syncing) startSync(fd);
+    // A failed sync is reported by the next write and by close, never thrown from this callback.
+    if (err || early?.failed) return;
+    early ??= new EarlyWriteback(
+      () => new Promise<void>((resolve, reject) => fs.fdatasync(fd, (e) => (e ? reject(e) : resolve()))),
+    );
+    early.wrote(written);
   };
   return createWriteStream(path, {
     ...options,
@@ -102,7 +93,7 @@ export function stagingStream(path: string, start: number, writeback: boolean): 
         position: number | null,
         callback: (err: NodeJS.ErrnoException | null, written: number, buffer: Buffer) => void,
       ): void {
-        if (failure) return callback(failure, 0, buffer);
+        if (early?.failed) return callback(early.failed, 0, buffer);
         fs.write(fd, buffer, offset, length, position, (err, written, view) => {
           wrote(fd, err, written);
           callback(err, written, view);
@@ -118,14 +109,17 @@ export function stagingStream(path: string, start: number, writeback: boolean): 
           buffers: NodeJS.ArrayBufferView[],
         ) => void,
       ): void {
-        if (failure) return callback(failure, 0, buffers);
+        if (early?.failed) return callback(early.failed, 0, buffers);
         fs.writev(fd, buffers, position, (err, written, views) => {
           wrote(fd, err, written);
           callback(err, written, views);
         });
       },
       close(fd: number, callback: (err?: NodeJS.ErrnoException | null) => void): void {
-        void Promise.resolve(syncing).then(() => fs.close(fd, (err) => callback(failure ?? err)));
+        void Promise.resolve(early?.settled()).then(
+          () => fs.close(fd, callback),
+          (failed: Error) => fs.close(fd, () => callback(failed)),
+        );
       },
     },
   });
