@@ -163,20 +163,20 @@ function request(
   });
 }
 
+/** The direct side: a process of its own (support/direct-store.ts) with the same store. */
 interface Direct {
   process: ChildProcess;
-  call(request: DistributiveOmit<DirectRequest, 'id'>): Promise<DirectReply>;
+  put(size: number, seed: number): Promise<{ ms: number; key: string; sha256: string }>;
+  get(key: string): Promise<{ ms: number; sha256: string }>;
+  delete(key: string): Promise<void>;
 }
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
-/** The direct side's process (support/direct-store.ts), once it has its store ready. */
+/** Starts the direct side's process and waits until its store is ready. */
 async function startDirect(config: ReturnType<typeof objectStoreConfigOf>): Promise<Direct> {
   const proc = fork(
     fileURLToPath(new URL('./support/direct-store.js', import.meta.url)),
     [JSON.stringify(config)],
-    {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    },
+    { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
   );
   const pending = new Map<number, (reply: DirectReply) => void>();
   let next = 0;
@@ -188,18 +188,18 @@ async function startDirect(config: ReturnType<typeof objectStoreConfigOf>): Prom
     pending.get(reply.id)?.(reply);
     pending.delete(reply.id);
   });
+  const call = <R>(request: DirectRequest): Promise<R> =>
+    new Promise<R>((resolve, reject) => {
+      pending.set(request.id, (reply) =>
+        'error' in reply ? reject(new Error(`direct store: ${reply.error}`)) : resolve(reply as R),
+      );
+      proc.send(request);
+    });
   return {
     process: proc,
-    call(request) {
-      next += 1;
-      const id = next;
-      return new Promise<DirectReply>((resolve, reject) => {
-        pending.set(id, (reply) =>
-          'error' in reply ? reject(new Error(`direct store: ${reply.error}`)) : resolve(reply),
-        );
-        proc.send({ ...request, id });
-      });
-    },
+    put: (size, seed) => call({ id: ++next, op: 'put', size, seed }),
+    get: (key) => call({ id: ++next, op: 'get', key }),
+    delete: (key) => call({ id: ++next, op: 'delete', key }),
   };
 }
 
@@ -257,7 +257,6 @@ async function main(): Promise<void> {
       throw new Error(`create resource: ${created.status} ${created.body.toString()}`);
     const resourceId = (JSON.parse(created.body.toString()) as { id: string }).id;
     direct = await startDirect(objectStoreConfigOf(config));
-    const store = direct;
 
     const repeat = Number(process.env.BENCH_REPEAT ?? 3);
     const rows: string[] = [];
@@ -347,16 +346,12 @@ async function main(): Promise<void> {
 
         // Directly into the same store, from a process of its own (see support/direct-store.ts).
         seed += 1;
-        const put = (await store.call({ op: 'put', size, seed })) as {
-          ms: number;
-          key: string;
-          sha256: string;
-        };
+        const put = await direct.put(size, seed);
         const directUpMs = put.ms;
-        const back = (await store.call({ op: 'get', key: put.key })) as { ms: number; sha256: string };
+        const back = await direct.get(put.key);
         const directDownMs = back.ms;
         if (back.sha256 !== put.sha256) throw new Error('direct read-back hash mismatch');
-        await store.call({ op: 'delete', key: put.key });
+        await direct.delete(put.key);
 
         best.up = Math.max(best.up, mbps(size, upMs));
         best.down = Math.max(best.down, mbps(size, downMs));
