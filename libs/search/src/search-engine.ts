@@ -31,6 +31,21 @@ export abstract class SearchEngine {
   abstract search(query: SearchQuery, viewer: SearchViewer): Promise<SearchResult>;
 
   /**
+   * `search()` together with the counts a facet sidebar shows: disjunctive (see
+   * `disjunctiveFacetCounts`) when the query filters on a facet, the result's own otherwise. One
+   * call, so an adapter whose index lives elsewhere (a thread, a server) can answer both at once.
+   */
+  async searchWithFacets(
+    query: SearchQuery,
+    viewer: SearchViewer,
+  ): Promise<{ result: SearchResult; facets: SearchFacetCounts }> {
+    const result = await this.search(query, viewer);
+    const filtered = SEARCH_FACETS.some((facet) => (query.filters?.[facet]?.length ?? 0) > 0);
+    const facets = filtered ? await this.disjunctiveFacetCounts(query, viewer, result) : result.facets;
+    return { result, facets };
+  }
+
+  /**
    * The facet counts of `result` (the answer to `search(query, viewer)`), except that each
    * filtered facet is counted without its own filter (every other filter still applies), so a
    * sidebar can offer the values one could add or switch to. By default one more search per

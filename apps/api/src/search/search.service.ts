@@ -100,16 +100,12 @@ export class SearchService implements OnModuleDestroy {
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached;
 
-    const [result, facets] = await guarded(async () => {
-      const main = await this.engine.search(query, viewer);
-      // A filtered facet is counted without its own filter (every other filter still applies), so
-      // the sidebar keeps showing the values one could add or switch to.
-      const disjunctive =
-        this.settings.disjunctiveFacets && SEARCH_FACET_NAMES.some((f) => (filters[f]?.length ?? 0) > 0);
-      return [
-        main,
-        disjunctive ? await this.engine.disjunctiveFacetCounts(query, viewer, main) : main.facets,
-      ] as const;
+    // A filtered facet is counted without its own filter (every other filter still applies), so
+    // the sidebar keeps showing the values one could add or switch to.
+    const { result, facets } = await guarded(async () => {
+      if (this.settings.disjunctiveFacets) return this.engine.searchWithFacets(query, viewer);
+      const plain = await this.engine.search(query, viewer);
+      return { result: plain, facets: plain.facets };
     });
     const pageSize = result.pageSize;
     const dto: SearchResponseDto = {

@@ -169,6 +169,28 @@ export function describeSearchEngineContract(
         expect(both.facets.edition).toEqual({ jiangsu: 1 });
       });
 
+      it('counts each filtered facet without its own filter for the sidebar, and leaves unfiltered ones alone', async () => {
+        const query: SearchQuery = {
+          q: '勾股定理',
+          filters: { resourceType: ['courseware'], edition: ['jiangsu'] },
+          pageSize: 50,
+        };
+        const { result, facets } = await engine.searchWithFacets(query, VIEWERS.admin);
+        expect(ids(result)).toEqual([docId(4)]);
+        // Every other filter still applies: the edition counts are those of the courseware, the
+        // resource types those of the jiangsu edition, so the sidebar offers the values to switch to.
+        const coursewareOnly = await search('勾股定理', VIEWERS.admin, {
+          filters: { resourceType: ['courseware'] },
+        });
+        const jiangsuOnly = await search('勾股定理', VIEWERS.admin, { filters: { edition: ['jiangsu'] } });
+        expect(facets.edition).toEqual(coursewareOnly.facets.edition);
+        expect(facets.resourceType).toEqual(jiangsuOnly.facets.resourceType);
+        expect(facets.subject).toEqual(result.facets.subject);
+        const plain = await engine.searchWithFacets({ q: '方程', pageSize: 50 }, VIEWERS.outsiderC);
+        expect(plain.facets).toEqual(plain.result.facets);
+        expect(plain.result).toEqual(await search('方程'));
+      });
+
       const visibleTo = (viewer: SearchViewer): ResourceSearchDocument[] =>
         ALL_CONTRACT_DOCS.filter((d) => isVisibleTo(d, viewer));
       const byNewest = (a: ResourceSearchDocument, b: ResourceSearchDocument): number =>
