@@ -34,7 +34,7 @@ import { fileURLToPath } from 'node:url';
 import { TokenService } from '@tongke/auth';
 import { loadConfig, type AppConfig } from '@tongke/config';
 import { createTestDatabase, type TestDatabase } from '@tongke/database';
-import { SearchEngine, type ResourceSearchDocument } from '@tongke/search';
+import { SearchEngine, ThreadedSearchEngine, type ResourceSearchDocument } from '@tongke/search';
 import { DataSource } from 'typeorm';
 import { principalOf } from '../apps/api/src/auth/auth.service.js';
 import { createApiApp } from '../apps/api/src/bootstrap.js';
@@ -72,6 +72,8 @@ interface Ready {
   indexMs: number;
   flushMs: number;
   heapMb: number;
+  /** The embedded engine's thread heap, when it runs on one. */
+  engineHeapMb: number | null;
   engine: string;
   database: string;
 }
@@ -96,6 +98,7 @@ function childConfig(dataDir: string, db: TestDatabase): AppConfig {
     MEILI_URL: process.env.MEILI_URL,
     MEILI_MASTER_KEY: process.env.MEILI_MASTER_KEY,
     MEILI_INDEX: process.env.MEILI_URL ? `bench_${Date.now().toString(36)}` : undefined,
+    SEARCH_THREAD: process.env.SEARCH_THREAD,
     ...db.env,
   });
 }
@@ -366,6 +369,10 @@ async function serve(): Promise<void> {
     indexMs,
     flushMs,
     heapMb: Math.round(process.memoryUsage().heapUsed / 1024 / 1024),
+    engineHeapMb:
+      engine instanceof ThreadedSearchEngine
+        ? Math.round((await engine.memory()).heapUsedBytes / 1024 / 1024)
+        : null,
     engine: config.search.kind,
     database: config.database.kind,
   };
@@ -564,12 +571,16 @@ async function main(): Promise<void> {
     child.once('exit', (code) => reject(new Error(`API child exited (${code}) before it was ready`)));
   });
   const build = (ready.indexMs / 1000).toFixed(1);
+  const heapOfThread =
+    ready.engineHeapMb === null
+      ? ' (engine on the API thread)'
+      : `, search thread heap ${ready.engineHeapMb} MB`;
   console.log(
     ready.reused
-      ? `Ready: ${ready.docs.toLocaleString('en')} resources reused from BENCH_DATA_DIR (no index build this run), API heap ${ready.heapMb} MB`
+      ? `Ready: ${ready.docs.toLocaleString('en')} resources reused from BENCH_DATA_DIR (no index build this run), API heap ${ready.heapMb} MB${heapOfThread}`
       : `Ready: ${ready.docs.toLocaleString('en')} resources; database ${ready.database} (bulk insert ${(ready.dbInsertMs / 1000).toFixed(1)} s), ` +
           `engine ${ready.engine}: index build ${build} s (${Math.round((ready.docs * 1000) / ready.indexMs)} docs/s), ` +
-          `snapshot ${(ready.flushMs / 1000).toFixed(1)} s, API heap ${ready.heapMb} MB`,
+          `snapshot ${(ready.flushMs / 1000).toFixed(1)} s, API heap ${ready.heapMb} MB${heapOfThread}`,
   );
   const { port, tokens } = ready;
   const searchPath = (q: (typeof QUERIES)[number]): string => `/api/search?${q.params}`;

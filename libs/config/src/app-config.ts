@@ -26,6 +26,8 @@ export interface StorageConfig {
 export interface SearchConfig {
   kind: 'meilisearch' | 'embedded';
   dataDir: string;
+  /** The embedded engine runs on a worker thread of its own (SEARCH_THREAD, default on). */
+  thread: boolean;
   meili?: { url: string; apiKey?: string; index: string };
 }
 
@@ -104,9 +106,10 @@ export class AppConfig {
       ? {
           kind: 'meilisearch',
           dataDir: this.dataDir,
+          thread: raw.SEARCH_THREAD,
           meili: { url: raw.MEILI_URL, apiKey: raw.MEILI_MASTER_KEY, index: raw.MEILI_INDEX },
         }
-      : { kind: 'embedded', dataDir: this.dataDir };
+      : { kind: 'embedded', dataDir: this.dataDir, thread: raw.SEARCH_THREAD };
     this.uploadMaxBytes = raw.UPLOAD_MAX_BYTES;
     this.seedDemo = raw.SEED_DEMO ?? !raw.DATABASE_URL;
     this.logLevel = raw.LOG_LEVEL;

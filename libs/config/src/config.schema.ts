@@ -55,6 +55,7 @@ export const envSchema = z.object({
   MEILI_URL: url.optional(),
   MEILI_MASTER_KEY: z.string().min(1).optional(),
   MEILI_INDEX: z.string().min(1).default('resources'),
+  SEARCH_THREAD: bool.default(true),
   UPLOAD_MAX_BYTES: z.coerce
     .number()
     .int()

@@ -16,4 +16,5 @@ export {
   type EmbeddedSearchEngineOptions,
 } from './embedded/embedded-search-engine.js';
 export { MeilisearchEngine, type MeilisearchEngineOptions } from './meilisearch/meilisearch-search-engine.js';
+export { ThreadedSearchEngine } from './embedded/threaded-search-engine.js';
 export { createSearchEngine, type SearchEngineConfig } from './create-search-engine.js';

@@ -11,7 +11,7 @@ export function searchEngineConfigOf(config: SearchConfig): SearchEngineConfig {
       apiKey: config.meili.apiKey,
       indexName: config.meili.index,
     };
-  return { kind: 'embedded', dataDir: config.dataDir };
+  return { kind: 'embedded', dataDir: config.dataDir, thread: config.thread };
 }
 
 export const searchEngineProvider: Provider = {
