@@ -84,13 +84,20 @@ export interface SearchHighlights {
   extractedText?: string;
 }
 
+/**
+ * A document as a hit carries it: every field but the file text, which a result list shows only
+ * as its highlighted snippet (`highlights.extractedText`). Up to 20k characters per hit would
+ * otherwise cross the thread or the network with every page.
+ */
+export type SearchHitDocument = Omit<ResourceSearchDocument, 'extractedText'>;
+
 export interface SearchHit {
   id: string;
   /** Engine-specific relevance score (higher is better); absent when the list is not ranked by text. */
   score?: number;
   /** HTML-safe snippets: everything is escaped except the <mark>…</mark> around matches. */
   highlights: SearchHighlights;
-  doc: ResourceSearchDocument;
+  doc: SearchHitDocument;
 }
 
 export type SearchFacetCounts = Record<SearchFacetName, Record<string, number>>;

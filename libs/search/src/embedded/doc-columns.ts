@@ -1,7 +1,7 @@
 import { andCount, andInto, clearBit, orInto, resized, setBit, wordsFor, type Bits } from './bitset.js';
 import {
   SEARCH_FACETS,
-  type ResourceSearchDocument,
+  type SearchHitDocument,
   type SearchFacetCounts,
   type SearchFacetName,
   type SearchFilters,
@@ -159,7 +159,7 @@ export class DocColumns {
     this.capacity = next;
   }
 
-  set(slot: number, doc: ResourceSearchDocument): void {
+  set(slot: number, doc: SearchHitDocument): void {
     this.ensure(slot);
     if (this.live[slot] === 1) this.remove(slot);
     this.live[slot] = 1;

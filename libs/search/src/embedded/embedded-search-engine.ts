@@ -12,6 +12,7 @@ import {
   type SearchHealth,
   type SearchHighlights,
   type SearchHit,
+  type SearchHitDocument,
   type SearchQuery,
   type SearchResult,
   type SearchSort,
@@ -140,7 +141,9 @@ export class EmbeddedSearchEngine extends SearchEngine {
   private readonly flushDelayMs: number;
   private index = new ResourceIndex();
   private columns = new DocColumns();
-  private docs: (ResourceSearchDocument | undefined)[] = [];
+  /** Per slot: the document as hits carry it, and its (capped) file text apart from it. */
+  private docs: (SearchHitDocument | undefined)[] = [];
+  private texts: (string | undefined)[] = [];
   private latin: (string[] | undefined)[] = [];
   /** Folded title/tags/labels/description per slot, computed on the first phrase query that needs it. */
   private haystacks: (string | undefined)[] = [];
@@ -195,8 +198,9 @@ export class EmbeddedSearchEngine extends SearchEngine {
     await this.init();
   }
 
-  private place(slot: number, doc: ResourceSearchDocument, latin: string[]): void {
+  private place(slot: number, { extractedText, ...doc }: ResourceSearchDocument, latin: string[]): void {
     this.docs[slot] = doc;
+    this.texts[slot] = extractedText;
     this.latin[slot] = latin;
     this.idToSlot.set(doc.id, slot);
     this.columns.set(slot, doc);
@@ -213,6 +217,7 @@ export class EmbeddedSearchEngine extends SearchEngine {
       else this.vocab.set(term, left);
     }
     this.docs[slot] = undefined;
+    this.texts[slot] = undefined;
     this.latin[slot] = undefined;
     this.haystacks[slot] = undefined;
     this.idToSlot.delete(doc.id);
@@ -278,6 +283,7 @@ export class EmbeddedSearchEngine extends SearchEngine {
     this.index = new ResourceIndex();
     this.columns = new DocColumns();
     this.docs = [];
+    this.texts = [];
     this.latin = [];
     this.haystacks = [];
     this.idToSlot = new Map();
@@ -441,7 +447,12 @@ export class EmbeddedSearchEngine extends SearchEngine {
         const records: StoredRecord[] = [];
         for (const [, slot] of this.idToSlot) {
           const doc = this.docs[slot];
-          if (doc !== undefined) records.push({ slot, doc, latin: this.latin[slot] ?? [] });
+          if (doc !== undefined)
+            records.push({
+              slot,
+              doc: { ...doc, extractedText: this.texts[slot] ?? '' },
+              latin: this.latin[slot] ?? [],
+            });
         }
         // The write lock keeps the index unchanged while it is streamed out in pieces.
         await this.store.save(this.index.serialize(), records, records.length);
@@ -636,7 +647,7 @@ export class EmbeddedSearchEngine extends SearchEngine {
   /** Highlights of a hit, computed once per document and matched terms until the next write. */
   private highlights(
     slot: number,
-    doc: ResourceSearchDocument,
+    doc: SearchHitDocument,
     terms: Map<TextField, string[]>,
     pq: PreparedQuery,
   ): SearchHighlights {
@@ -660,7 +671,7 @@ export class EmbeddedSearchEngine extends SearchEngine {
       if (description !== undefined) out.description = description;
     }
     if (textTerms.length > 0) {
-      const text = highlightText(doc.extractedText, { terms: textTerms }, { maxLength: 120 });
+      const text = highlightText(this.texts[slot] ?? '', { terms: textTerms }, { maxLength: 120 });
       if (text !== undefined) out.extractedText = text;
     }
     this.highlightCache.set(key, out);

@@ -239,13 +239,15 @@ export class MeilisearchEngine extends SearchEngine {
     }
     const hits: SearchHit[] = response.hits.map((hit) => {
       const doc = fromMeiliHit(hit);
+      // The file text is retrieved for its snippet only; the hit carries the rest.
+      const { extractedText: _text, ...listed } = doc;
       return {
         id: doc.id,
         ...(sort === 'relevance' && !pq.isEmpty && hit._rankingScore !== undefined
           ? { score: hit._rankingScore }
           : {}),
         highlights: pq.isEmpty ? {} : this.highlights(doc, hit, pq),
-        doc,
+        doc: listed,
       };
     });
     const didYouMean = wantWords

@@ -114,6 +114,9 @@ export function describeSearchEngineContract(
         expect(marks(snippet)).toContain('<mark>叶绿体</mark>');
         expect(snippet).toContain('&lt;script&gt;');
         expect(snippet.replace(/<\/?mark>/g, '')).not.toMatch(/[<>]/);
+        // The hit carries the resource's fields but not its file text (up to 20k characters).
+        expect(r.hits[0]?.doc.title).toBe(ALL_CONTRACT_DOCS.find((d) => d.id === docId(8))?.title);
+        expect(r.hits[0]?.doc).not.toHaveProperty('extractedText');
       });
 
       it('highlights the title match', async () => {
@@ -337,6 +340,10 @@ export function describeSearchEngineContract(
           expect(ids(await search('一元一次方程'))[0]).toBe(docId(1));
           expect(ids(await search('酸碱中和', VIEWERS.outsiderC))).toEqual([docId(24)]);
           expect((await engine.suggest('yiyuan', VIEWERS.outsiderC, 5)).map((s) => s.id)).toContain(docId(1));
+          // The file text came back too: its snippet is still shown.
+          expect(marks((await search('叶绿体')).hits[0]?.highlights.extractedText)).toContain(
+            '<mark>叶绿体</mark>',
+          );
         });
       });
     }

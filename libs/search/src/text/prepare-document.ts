@@ -1,4 +1,8 @@
-import { EXTRACTED_TEXT_INDEX_LIMIT, type ResourceSearchDocument } from '../search.types.js';
+import {
+  EXTRACTED_TEXT_INDEX_LIMIT,
+  type ResourceSearchDocument,
+  type SearchHitDocument,
+} from '../search.types.js';
 import { normalizeText } from './normalize.js';
 import { pinyinTokens } from './pinyin.js';
 import { indexTokens } from './segment.js';
@@ -26,7 +30,7 @@ export type PreparedDocument = Record<TextField, string[]> & {
 };
 
 /** Curriculum labels as one text: 数学 初中 七年级 人教版 上册 教学设计 第三单元 一元一次方程 第1课时. */
-export function labelText(doc: ResourceSearchDocument): string {
+export function labelText(doc: SearchHitDocument): string {
   return [
     doc.subjectName,
     doc.stageName,
@@ -45,7 +49,7 @@ export function capExtractedText(text: string): string {
 }
 
 /** Normalized title, tags, labels and description: where a quoted phrase must occur. */
-export function phraseHaystack(doc: ResourceSearchDocument): string {
+export function phraseHaystack(doc: SearchHitDocument): string {
   return normalizeText([doc.title, doc.tags.join(' '), labelText(doc), doc.description].join(' \u0000 '));
 }
 
