@@ -5,6 +5,7 @@
  *   BENCH_DOCS=20000 npm run bench:search       # a smaller corpus
  *   BENCH_PHASE_MS=8000 npm run bench:search    # shorter phases (default 12 s each)
  *   DATABASE_URL=postgres://… / MEILI_URL=…     # PostgreSQL for the ILIKE baseline / Meilisearch
+ *   SEARCH_THREAD=false npm run bench:search    # the embedded engine on the API thread (default: its own)
  *   BENCH_CLIENTS=50 BENCH_ENDPOINTS=floor,search   # subsets while iterating (endpoints: floor, ilike,
  *                                                   # search (no result cache), cached)
  *
