@@ -178,6 +178,7 @@ export class TusUploadService {
       }
       if (method === 'PATCH') {
         await this.sessions().update({ id }, { updatedAt: new Date() });
+        this.staging.expectWrite(id);
         this.storeWhileStaging(p, session, req);
         checked = session;
       }
