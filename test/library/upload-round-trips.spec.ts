@@ -1,9 +1,11 @@
 import { jest } from '@jest/globals';
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { readdir } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DomainEvents } from '@tongke/common';
 import type { ResourceDto, ResourceFileDto, UploadSessionDto } from '@tongke/contracts';
-import { ResourceFile } from '@tongke/database';
+import { ResourceFile, UploadSession } from '@tongke/database';
+import { UploadStaging } from '../../apps/api/src/library/uploads/upload-staging.js';
 import { TestContext, type County } from '../support/context.js';
 import {
   attach,
@@ -12,6 +14,7 @@ import {
   sha256,
   storedObjects,
   tusCreate,
+  tusMetadata,
   tusPatch,
 } from '../support/library.js';
 
@@ -151,5 +154,26 @@ describe('library: SQL statements of a tus upload', () => {
     // The refused upload's object is gone (its content was stored nowhere else).
     expect((await storedObjects(ctx)).filter((key) => key.endsWith(sha256(data[1])))).toEqual([]);
     expect((await storedObjects(ctx)).filter((key) => key.endsWith(sha256(data[0])))).toHaveLength(1);
+  });
+
+  it('a creation whose session row cannot be written is refused and leaves no staged file', async () => {
+    const resource = await createResource(ctx, county.master, { resourceType: 'micro_lecture' });
+    const staging = ctx.app.get(UploadStaging);
+    const before = await readdir(staging.directory);
+    jest
+      .spyOn(ctx.dataSource.getRepository(UploadSession), 'insert')
+      .mockRejectedValueOnce(new Error('database went away'));
+    const res = await ctx.http
+      .post('/api/uploads')
+      .set('Authorization', county.master.auth)
+      .set('Tus-Resumable', '1.0.0')
+      .set('Upload-Length', '1000')
+      .set('Upload-Metadata', tusMetadata(resource.id, 'a.mp4'));
+    expect(res.status).toBe(500);
+    expect(res.headers.location).toBeUndefined();
+    expect(await readdir(staging.directory)).toEqual(before);
+    // The next creation works.
+    jest.restoreAllMocks();
+    await tusCreate(ctx, county.master, resource.id, 'a.mp4', 1000);
   });
 });

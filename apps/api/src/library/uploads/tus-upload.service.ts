@@ -118,6 +118,8 @@ export class TusUploadService {
   private readonly hookErrors = new WeakMap<Request, unknown>();
   /** What handle() already checked, so the tus hooks need not ask the database again. */
   private readonly checked = new WeakMap<Request, CheckedCreate | UploadSession>();
+  /** Session rows of tus creations being written while tus creates the staged file. */
+  private readonly creating = new WeakMap<Request, { id: string; inserting: Promise<unknown> }>();
   /** Whole-file PATCHes being stored (or inspected) while they are staged, by upload id. */
   private readonly inflight = new Map<string, { work: Promise<InflightResult>; side: PassThrough }>();
 
@@ -199,6 +201,15 @@ export class TusUploadService {
     } finally {
       if (id !== null) await this.dropUnusedInflight(id);
     }
+    const creating = this.creating.get(request);
+    if (creating) {
+      // The created upload is answered only once its session row exists; if the row could not
+      // be written, the staged file tus created goes too.
+      await creating.inserting.catch(async (err: unknown) => {
+        await this.staging.remove(creating.id);
+        throw err;
+      });
+    }
 
     if (this.hookErrors.has(request)) {
       // Refused before the body was read to its end (a wrong type seen in the first bytes):
@@ -274,7 +285,7 @@ export class TusUploadService {
         prechecked.requestedVersionId === requestedVersionId
           ? prechecked
           : await this.ingest.checkTarget(p, { resourceId, versionId: requestedVersionId });
-      await this.sessions().insert({
+      const inserting = this.sessions().insert({
         id: upload.id,
         userId: p.userId,
         resourceId,
@@ -286,6 +297,15 @@ export class TusUploadService {
         errorCode: null,
         errorMessage: null,
       });
+      if (req.headers.get('content-type') === 'application/offset+octet-stream') {
+        // Creation with upload: bytes (and perhaps the finish, which reads the row) follow.
+        await inserting;
+      } else {
+        // The row is written while tus creates the staged file; handle() waits for it before
+        // answering, so no PATCH can come before it exists.
+        inserting.catch(() => undefined);
+        this.creating.set(req, { id: upload.id, inserting });
+      }
       return {};
     } catch (err) {
       throw this.hookError(req, err);
