@@ -14,7 +14,7 @@ import {
   ObjectStore,
   type ContentAddressedPutResult,
 } from '@tongke/storage';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { coalesce } from '../storage/coalesce.js';
 import { RenditionService } from '../downloads/rendition.service.js';
 import { ExtractionWorker } from '../jobs/extraction.worker.js';
@@ -23,8 +23,8 @@ import { LibraryErrors, toLibraryError } from '../library.errors.js';
 import { EXTRACTABLE_KINDS } from '../resources/file-kinds.js';
 import { canRead, isAttachable } from '../resources/resource-access.js';
 import { actorOf } from '../resources/resource-events.js';
-import { enqueueResourceChange } from '../resources/resource-outbox.js';
 import { toFileDto } from '../resources/resource.mappers.js';
+import { hydrate } from './hydrate.js';
 
 export interface IngestTarget {
   resourceId: string;
@@ -37,6 +37,17 @@ export interface IngestOptions {
   declaredSize?: number;
   /** Re-reads the input from the start (staged uploads), for one retry after a lost race with GC. */
   reopen?: () => Readable;
+  /** The tus upload being finished (see commitPrepared). */
+  session?: SessionCommit;
+}
+
+/**
+ * A tus upload session to mark completed in the commit's transaction, once the write that marked
+ * it processing (`processing`, started earlier, not necessarily finished) has ended.
+ */
+export interface SessionCommit {
+  uploadId: string;
+  processing: Promise<unknown>;
 }
 
 export interface IngestResult {
@@ -98,13 +109,26 @@ export class FileIngestService {
     return this.config.uploadMaxBytes;
   }
 
-  /** Whether `p` may add a file to the resource now; returns the version it would go to. Cheap; call before reading bytes. */
+  /**
+   * Whether `p` may add a file to the resource now; returns the version it would go to. Cheap
+   * (one query: the resource and how many files its current version has); call before reading
+   * bytes. The commit checks all of it again, under the resource's lock.
+   */
   async checkTarget(p: Principal, target: IngestTarget): Promise<{ resource: Resource; versionId: string }> {
-    const resource = await this.dataSource
+    const { entities, raw } = await this.dataSource
       .getRepository(Resource)
-      .findOne({ where: { id: target.resourceId } });
+      .createQueryBuilder('r')
+      .addSelect(
+        '(SELECT COUNT(*) FROM resource_files f WHERE f.version_id = r.current_version_id)',
+        'file_count',
+      )
+      .where('r.id = :id', { id: target.resourceId })
+      .getRawAndEntities<{ file_count: string | number }>();
+    const resource = entities[0];
     if (!resource || !canRead(p, resource)) throw LibraryErrors.resourceNotFound();
-    const versionId = await this.checkAttach(this.dataSource.manager, p, resource, target.versionId);
+    const versionId = this.checkAttach(p, resource, target.versionId);
+    if (Number(raw[0]?.file_count ?? 0) >= LIBRARY_LIMITS.filesPerVersionMax)
+      throw LibraryErrors.tooManyFiles(LIBRARY_LIMITS.filesPerVersionMax);
     return { resource, versionId };
   }
 
@@ -123,7 +147,7 @@ export class FileIngestService {
     for (let attempt = 0; ; attempt += 1) {
       const prepared = await this.prepare(p, target, fileName, input, opts.declaredSize);
       try {
-        return await this.commitPrepared(p, target, prepared);
+        return await this.commitPrepared(p, target, prepared, opts.session);
       } catch (err) {
         if (err instanceof ObjectVanishedError && attempt === 0 && opts.reopen) {
           input = opts.reopen();
@@ -181,8 +205,21 @@ export class FileIngestService {
     source: Readable,
     declaredSize?: number,
   ): Promise<InspectedFile> {
-    const { versionId, declaredName, inspected } = await this.open(p, target, fileName, source);
+    // The target is checked while the bytes are sniffed and hashed, not before: its query would
+    // hold up the copy of a PATCH that is being staged. A refusal stops the reading at once, and
+    // is the answer even if the bytes failed too (as when it was checked first).
+    let refusal: unknown;
+    const checking = this.checkTarget(p, target).then(
+      ({ versionId }) => versionId,
+      (err: unknown) => {
+        refusal = err;
+        source.destroy(err instanceof Error ? err : new Error(String(err)));
+        return undefined;
+      },
+    );
     try {
+      const declaredName = sanitizeFileName(fileName);
+      const inspected = await inspectStream(source, { maxBytes: this.maxBytes, declaredName });
       const hash = createHash('sha256');
       let size = 0;
       for await (const chunk of inspected.stream) {
@@ -192,11 +229,14 @@ export class FileIngestService {
       }
       if (declaredSize !== undefined && size !== declaredSize)
         throw new ObjectSizeMismatchError(declaredSize, size);
+      const versionId = await checking;
+      if (versionId === undefined) throw refusal;
       const name = withKindExtension(declaredName, inspected.type);
       return { versionId, name, type: inspected.type, sha256: hash.digest('hex'), size };
     } catch (err) {
       source.destroy();
-      throw toLibraryError(err, this.maxBytes);
+      await checking;
+      throw toLibraryError(refusal ?? err, this.maxBytes);
     }
   }
 
@@ -227,13 +267,20 @@ export class FileIngestService {
   }
 
   /**
-   * Phase 2: one transaction (file row, resource touched, outbox row), then the domain event.
+   * Phase 2: one transaction (file row, resource touched, outbox row and, with `session`, the tus
+   * upload session marked completed), then the domain event.
    * On failure the object this upload created is removed unless something references it.
    * Throws ObjectVanishedError (after cleaning up) when the object was collected meanwhile.
    */
-  async commitPrepared(p: Principal, target: IngestTarget, prepared: PreparedFile): Promise<IngestResult> {
+  async commitPrepared(
+    p: Principal,
+    target: IngestTarget,
+    prepared: PreparedFile,
+    session?: SessionCommit,
+  ): Promise<IngestResult> {
     const { put } = prepared;
     try {
+      await session?.processing;
       const file = await this.commit(
         p,
         target.resourceId,
@@ -241,6 +288,7 @@ export class FileIngestService {
         prepared.name,
         prepared.type,
         put,
+        session?.uploadId,
       );
       this.events.publish('resource.uploaded', {
         resourceId: file.resourceId,
@@ -299,61 +347,69 @@ export class FileIngestService {
     name: string,
     type: SniffResult,
     put: ContentAddressedPutResult,
+    uploadId: string | undefined,
   ): Promise<ResourceFile> {
     return this.dataSource.transaction(async (m) => {
       await lockObjectKey(m, put.key);
+      // Under the key's lock the collector cannot remove the object any more; it must exist now.
+      // Asked while the resource row is being locked (its answer is looked at after the checks).
+      const statting = this.store.stat(put.key);
+      statting.catch(() => undefined);
       const resource = await m
         .getRepository(Resource)
         .findOne({ where: { id: resourceId }, lock: { mode: 'pessimistic_write' } });
       if (!resource || !canRead(p, resource)) throw LibraryErrors.resourceNotFound();
-      await this.checkAttach(m, p, resource, versionId);
-      // Under the key's lock the collector cannot remove the object any more; it must exist now.
-      const stored = await this.store.stat(put.key);
+      this.checkAttach(p, resource, versionId);
+      const stored = await statting;
       if (stored === null || stored.size !== put.size) throw new ObjectVanishedError();
-      const position = await m.getRepository(ResourceFile).count({ where: { versionId } });
-      const file = await m.getRepository(ResourceFile).save(
-        m.getRepository(ResourceFile).create({
-          versionId,
-          resourceId,
-          position,
-          objectKey: put.key,
-          sha256: put.sha256,
-          size: put.size,
-          kind: type.kind,
-          mime: type.mime,
-          originalName: name,
-          createdById: p.userId,
-          extractionStatus: EXTRACTABLE_KINDS.has(type.kind) ? 'pending' : 'skipped',
-          extractionAttempts: 0,
-          extractionError: null,
-          extractedText: null,
-          outline: null,
-          textTruncated: false,
-          extractedAt: null,
-          renditionKey: null,
-          purgedAt: null,
-        }),
+      // One statement, run after the resource row is locked (so it counts every file committed
+      // before): the file row at the next position unless the version is full, the resource
+      // touched, the search outbox row (same transaction, as enqueueResourceChange would), and
+      // the tus session marked completed with it.
+      const params: unknown[] = [
+        versionId,
+        resourceId,
+        put.key,
+        put.sha256,
+        put.size,
+        type.kind,
+        type.mime,
+        name,
+        p.userId,
+        EXTRACTABLE_KINDS.has(type.kind) ? 'pending' : 'skipped',
+        LIBRARY_LIMITS.filesPerVersionMax,
+      ];
+      const session =
+        uploadId === undefined
+          ? ''
+          : `, s AS (UPDATE upload_sessions SET status = 'completed', file_id = f.id, declared_size = f.size,
+                       updated_at = now() FROM f WHERE upload_sessions.id = $${params.push(uploadId)})`;
+      const rows: Record<string, unknown>[] = await m.query(
+        `WITH n AS (SELECT COUNT(*)::int AS files FROM resource_files WHERE version_id = $1::uuid),
+              f AS (INSERT INTO resource_files (version_id, resource_id, position, object_key, sha256, size,
+                                                kind, mime, original_name, created_by_id, extraction_status)
+                    SELECT $1::uuid, $2::uuid, n.files, $3, $4, $5::bigint, $6, $7, $8, $9::uuid,
+                           $10::resource_extraction_status
+                    FROM n WHERE n.files < $11::int
+                    RETURNING *),
+              t AS (UPDATE resources SET updated_at = now() WHERE id IN (SELECT resource_id FROM f)),
+              o AS (INSERT INTO resource_outbox (resource_id, op) SELECT resource_id, 'upsert' FROM f)${session}
+         SELECT * FROM f`,
+        params,
       );
-      await m.query('UPDATE resources SET updated_at = now() WHERE id = $1', [resourceId]);
-      await enqueueResourceChange(m, resourceId);
-      return file;
+      const row = rows[0];
+      if (!row) throw LibraryErrors.tooManyFiles(LIBRARY_LIMITS.filesPerVersionMax);
+      return hydrate(this.dataSource, ResourceFile, row);
     });
   }
 
-  private async checkAttach(
-    m: EntityManager,
-    p: Principal,
-    r: Resource,
-    versionId: string | null | undefined,
-  ): Promise<string> {
+  /** Whether `p` may attach files to `r` (the count of its files is checked by the caller). */
+  private checkAttach(p: Principal, r: Resource, versionId: string | null | undefined): string {
     if (r.authorId !== p.userId) throw LibraryErrors.notAuthor();
     if (r.status === 'pending_review') throw LibraryErrors.underReview();
     if (!isAttachable(r)) throw LibraryErrors.notAttachable(r.status);
     if (!r.currentVersionId) throw LibraryErrors.versionNotFound();
     if (versionId && versionId !== r.currentVersionId) throw LibraryErrors.versionNotCurrent();
-    const count = await m.getRepository(ResourceFile).count({ where: { versionId: r.currentVersionId } });
-    if (count >= LIBRARY_LIMITS.filesPerVersionMax)
-      throw LibraryErrors.tooManyFiles(LIBRARY_LIMITS.filesPerVersionMax);
     return r.currentVersionId;
   }
 }

@@ -25,8 +25,10 @@ import {
   type IngestTarget,
   type InspectedFile,
   type PreparedFile,
+  type SessionCommit,
 } from './file-ingest.service.js';
 import { UploadRefusedError, UploadStaging } from './upload-staging.js';
+import { hydrate } from './hydrate.js';
 import { webBodyOf } from './web-body.js';
 
 const TUS_VERSION = '1.0.0';
@@ -43,6 +45,7 @@ interface CheckedCreate {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UPLOAD_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** tus Upload-Metadata: comma-separated `key base64value` pairs (the value may be absent). */
 export function parseUploadMetadata(header: string | undefined): Record<string, string> {
@@ -115,6 +118,8 @@ export class TusUploadService {
   private readonly hookErrors = new WeakMap<Request, unknown>();
   /** What handle() already checked, so the tus hooks need not ask the database again. */
   private readonly checked = new WeakMap<Request, CheckedCreate | UploadSession>();
+  /** Session rows of tus creations being written while tus creates the staged file. */
+  private readonly creating = new WeakMap<Request, { id: string; inserting: Promise<unknown> }>();
   /** Whole-file PATCHes being stored (or inspected) while they are staged, by upload id. */
   private readonly inflight = new Map<string, { work: Promise<InflightResult>; side: PassThrough }>();
 
@@ -155,7 +160,10 @@ export class TusUploadService {
       if (id !== null) throw LibraryErrors.uploadNotFound();
       checked = await this.precheckCreate(p, req);
     } else if (id !== null && method !== 'OPTIONS') {
-      const session = await this.ownSession(p, id);
+      // A PATCH of an upload still receiving bytes (the usual case) is checked and touched in one
+      // statement; anything else is looked at as it is.
+      const touched = method === 'PATCH' ? await this.touchReceiving(p, id) : undefined;
+      const session = touched ?? (await this.ownSession(p, id));
       if (session.status === 'completed') {
         if (method === 'HEAD') {
           res.status(200);
@@ -177,7 +185,8 @@ export class TusUploadService {
         );
       }
       if (method === 'PATCH') {
-        await this.sessions().update({ id }, { updatedAt: new Date() });
+        if (!touched) await this.sessions().update({ id }, { updatedAt: new Date() });
+        this.staging.expectWrite(id);
         this.storeWhileStaging(p, session, req);
         checked = session;
       }
@@ -191,6 +200,15 @@ export class TusUploadService {
       response = await this.server.handleWeb(request);
     } finally {
       if (id !== null) await this.dropUnusedInflight(id);
+    }
+    const creating = this.creating.get(request);
+    if (creating) {
+      // The created upload is answered only once its session row exists; if the row could not
+      // be written, the staged file tus created goes too.
+      await creating.inserting.catch(async (err: unknown) => {
+        await this.staging.remove(creating.id);
+        throw err;
+      });
     }
 
     if (this.hookErrors.has(request)) {
@@ -267,7 +285,7 @@ export class TusUploadService {
         prechecked.requestedVersionId === requestedVersionId
           ? prechecked
           : await this.ingest.checkTarget(p, { resourceId, versionId: requestedVersionId });
-      await this.sessions().insert({
+      const inserting = this.sessions().insert({
         id: upload.id,
         userId: p.userId,
         resourceId,
@@ -279,6 +297,15 @@ export class TusUploadService {
         errorCode: null,
         errorMessage: null,
       });
+      if (req.headers.get('content-type') === 'application/offset+octet-stream') {
+        // Creation with upload: bytes (and perhaps the finish, which reads the row) follow.
+        await inserting;
+      } else {
+        // The row is written while tus creates the staged file; handle() waits for it before
+        // answering, so no PATCH can come before it exists.
+        inserting.catch(() => undefined);
+        this.creating.set(req, { id: upload.id, inserting });
+      }
       return {};
     } catch (err) {
       throw this.hookError(req, err);
@@ -299,14 +326,19 @@ export class TusUploadService {
         : await sessions.findOne({ where: { id: upload.id } });
     if (!p || !session || session.userId !== p.userId)
       throw this.hookError(req, LibraryErrors.uploadNotFound());
-    await sessions.update({ id: upload.id }, { status: 'processing' });
+    // Marked processing while the upload is finished (the staged file adopted or read); every
+    // later write to the session waits for this one. The commit marks it completed, in its own
+    // transaction.
+    const processing = sessions.update({ id: upload.id }, { status: 'processing' });
+    processing.catch(() => undefined);
     const path = this.staging.pathOf(upload.id);
     const target = { resourceId: session.resourceId, versionId: session.versionId };
+    const finish: SessionCommit = { uploadId: upload.id, processing };
     const inflight = this.inflight.get(upload.id);
     this.inflight.delete(upload.id);
     try {
       let result: IngestResult | undefined;
-      if (inflight) result = await this.finishInflight(p, target, path, inflight.work, upload.size);
+      if (inflight) result = await this.finishInflight(p, target, path, inflight.work, upload.size, finish);
       if (result === undefined && this.ingest.adoptsStagedFiles) {
         const inspected = await this.ingest.inspect(
           p,
@@ -315,16 +347,13 @@ export class TusUploadService {
           createReadStream(path),
           upload.size,
         );
-        result = await this.commitAdopted(p, target, path, inspected);
+        result = await this.commitAdopted(p, target, path, inspected, finish);
       }
       result ??= await this.ingest.ingest(p, target, session.fileName, createReadStream(path), {
         declaredSize: upload.size,
         reopen: () => createReadStream(path),
+        session: finish,
       });
-      await sessions.update(
-        { id: upload.id },
-        { status: 'completed', fileId: result.file.id, declaredSize: result.file.size },
-      );
       await this.staging.remove(upload.id);
       return {
         status_code: 200,
@@ -338,6 +367,7 @@ export class TusUploadService {
       const mapped = toLibraryError(err, this.config.uploadMaxBytes);
       if (!(mapped instanceof AppError))
         this.logger.error({ err, uploadId: upload.id }, 'storing a finished upload failed');
+      await processing.catch(() => undefined);
       await sessions
         .update(
           { id: upload.id },
@@ -427,6 +457,7 @@ export class TusUploadService {
     path: string,
     inflight: Promise<InflightResult>,
     size: number | undefined,
+    finish: SessionCommit,
   ): Promise<IngestResult | undefined> {
     let done: InflightResult;
     try {
@@ -437,7 +468,7 @@ export class TusUploadService {
     }
     if ('inspected' in done) {
       if (done.inspected.size !== size) return undefined;
-      return this.commitAdopted(p, target, path, done.inspected);
+      return this.commitAdopted(p, target, path, done.inspected, finish);
     }
     const { prepared } = done;
     if (prepared.put.size !== size) {
@@ -445,7 +476,7 @@ export class TusUploadService {
       return undefined;
     }
     try {
-      return await this.ingest.commitPrepared(p, target, prepared);
+      return await this.ingest.commitPrepared(p, target, prepared, finish);
     } catch (err) {
       if (err instanceof ObjectVanishedError) return undefined;
       throw err;
@@ -462,11 +493,13 @@ export class TusUploadService {
     target: IngestTarget,
     path: string,
     inspected: InspectedFile,
+    finish: SessionCommit,
   ): Promise<IngestResult> {
     for (let attempt = 0; ; attempt += 1) {
+      // The session is marked processing while the file is adopted (fsync, rename).
       const prepared = await this.ingest.adopt(path, inspected);
       try {
-        return await this.ingest.commitPrepared(p, target, prepared);
+        return await this.ingest.commitPrepared(p, target, prepared, finish);
       } catch (err) {
         if (!(err instanceof ObjectVanishedError)) throw err;
         if (attempt > 0 || !prepared.put.deduplicated) throw LibraryErrors.storageInconsistent();
@@ -480,8 +513,25 @@ export class TusUploadService {
     return new TusHookError(err instanceof AppError ? err.status : 500);
   }
 
+  /**
+   * The caller's session `id` if it is still receiving, its `updated_at` touched (so the collector
+   * leaves an upload alone while bytes arrive); undefined otherwise (not found, someone else's, or
+   * in another state: ownSession() tells which).
+   */
+  private async touchReceiving(p: Principal, id: string): Promise<UploadSession | undefined> {
+    if (!UPLOAD_ID.test(id)) throw LibraryErrors.uploadNotFound();
+    // An UPDATE answers [rows, affected count].
+    const [rows] = await this.dataSource.query<[Record<string, unknown>[], number]>(
+      `UPDATE upload_sessions SET updated_at = now()
+        WHERE id = $1 AND user_id = $2::uuid AND status = 'receiving' RETURNING *`,
+      [id, p.userId],
+    );
+    const row = rows[0];
+    return row ? hydrate(this.dataSource, UploadSession, row) : undefined;
+  }
+
   private async ownSession(p: Principal, id: string): Promise<UploadSession> {
-    if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) throw LibraryErrors.uploadNotFound();
+    if (!UPLOAD_ID.test(id)) throw LibraryErrors.uploadNotFound();
     const session = await this.sessions().findOne({ where: { id } });
     if (!session || session.userId !== p.userId) throw LibraryErrors.uploadNotFound();
     return session;

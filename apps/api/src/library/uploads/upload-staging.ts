@@ -20,6 +20,8 @@ const SNIFF_MIN_BYTES = 4100;
 /** What the first bytes may still turn into with more of them (a zip may be a .docx). */
 const UNDECIDED_KINDS = new Set(['zip', 'cfb']);
 
+type Upload = Awaited<ReturnType<FileStore['getUpload']>>;
+
 /** A staged upload refused by its first bytes; tus answers `status_code`, the service the real error. */
 export class UploadRefusedError extends Error {
   readonly status_code = 415;
@@ -133,6 +135,11 @@ export function stagingStream(path: string, start: number, writeback: boolean): 
  */
 class TeeingFileStore extends FileStore {
   readonly tees = new Map<string, Writable>();
+  /**
+   * Uploads a PATCH is about to write, with what the tus handler's getUpload() read for it (under
+   * the upload's lock, just before it calls write()), so write() need not read it again.
+   */
+  readonly writing = new Map<string, Upload | undefined>();
   /** Uploads whose first bytes were judged allowed (so later PATCHes are not sniffed again). */
   private readonly accepted = new Set<string>();
 
@@ -152,9 +159,17 @@ class TeeingFileStore extends FileStore {
    * they come (with the bytes already staged by earlier PATCHes), and a disallowed type stops the
    * write at once with UploadRefusedError, long before the rest of the file would have arrived.
    */
+  override async getUpload(id: string): Promise<Upload> {
+    const upload = await super.getUpload(id);
+    if (this.writing.has(id)) this.writing.set(id, upload);
+    return upload;
+  }
+
   override async write(readable: IncomingMessage | Readable, id: string, offset: number): Promise<number> {
+    const read = this.writing.get(id);
+    this.writing.delete(id);
     if (offset >= DEFAULT_PEEK_BYTES || this.accepted.has(id)) return this.teeingWrite(readable, id, offset);
-    const upload = await this.getUpload(id);
+    const upload = read ?? (await this.getUpload(id));
     const staged = offset > 0 ? await readPrefix(join(this.options.directory, id), offset) : Buffer.alloc(0);
     const name = upload.metadata?.[TUS_METADATA_KEYS.fileName] ?? undefined;
     let head = staged;
@@ -201,6 +216,7 @@ class TeeingFileStore extends FileStore {
   forget(id: string): void {
     this.accepted.delete(id);
     this.tees.delete(id);
+    this.writing.delete(id);
   }
 
   private teeingWrite(readable: IncomingMessage | Readable, id: string, offset: number): Promise<number> {
@@ -299,9 +315,15 @@ export class UploadStaging implements OnModuleInit {
     this.datastore.tees.set(id, side);
   }
 
-  /** Forgets a tee that no PATCH used. */
+  /** A PATCH of `id` is about to be handed to tus: write() may use what getUpload() read for it. */
+  expectWrite(id: string): void {
+    this.datastore.writing.set(id, undefined);
+  }
+
+  /** After a PATCH: forgets a tee that it did not use, and what was read for its write. */
   untee(id: string): void {
     this.datastore.tees.delete(id);
+    this.datastore.writing.delete(id);
   }
 
   pathOf(id: string): string {
