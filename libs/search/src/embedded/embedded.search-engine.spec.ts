@@ -4,29 +4,15 @@ import { join } from 'node:path';
 import type { SearchViewer } from '../search.types.js';
 import { ALL_CONTRACT_DOCS, VIEWERS } from '../testing/contract-fixtures.js';
 import { isVisibleTo } from '../visibility.js';
-import { describeSearchEngineContract } from '../testing/search-engine.contract.js';
+import { describeSearchEngineContract, localEngineFactory } from '../testing/search-engine.contract.js';
 import { EmbeddedSearchEngine } from './embedded-search-engine.js';
 
 describeSearchEngineContract(
   'embedded (MiniSearch + jieba)',
-  async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'tongke-search-contract-'));
-    let engine = new EmbeddedSearchEngine({ dataDir, flushDelayMs: 50 });
-    return {
-      engine,
-      reopen: async () => {
-        await engine.close();
-        engine = new EmbeddedSearchEngine({ dataDir, flushDelayMs: 50 });
-        await engine.init();
-        expect(engine.loadedFromSnapshot).toBe(true);
-        return engine;
-      },
-      dispose: async () => {
-        await engine.close();
-        await rm(dataDir, { recursive: true, force: true });
-      },
-    };
-  },
+  localEngineFactory(
+    'tongke-search-contract-',
+    (dataDir) => new EmbeddedSearchEngine({ dataDir, flushDelayMs: 50 }),
+  ),
   { persistsLocally: true },
 );
 

@@ -4,30 +4,16 @@ import { join } from 'node:path';
 import { SearchUnavailableError } from '../search.errors.js';
 import type { SearchQuery } from '../search.types.js';
 import { ALL_CONTRACT_DOCS, VIEWERS } from '../testing/contract-fixtures.js';
-import { describeSearchEngineContract } from '../testing/search-engine.contract.js';
+import { describeSearchEngineContract, localEngineFactory } from '../testing/search-engine.contract.js';
 import { EmbeddedSearchEngine } from './embedded-search-engine.js';
 import { ThreadedSearchEngine } from './threaded-search-engine.js';
 
 describeSearchEngineContract(
   'embedded on its own thread',
-  async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'tongke-search-thread-contract-'));
-    let engine = new ThreadedSearchEngine({ dataDir, flushDelayMs: 50 });
-    return {
-      engine,
-      reopen: async () => {
-        await engine.close();
-        engine = new ThreadedSearchEngine({ dataDir, flushDelayMs: 50 });
-        await engine.init();
-        expect(engine.loadedFromSnapshot).toBe(true);
-        return engine;
-      },
-      dispose: async () => {
-        await engine.close();
-        await rm(dataDir, { recursive: true, force: true });
-      },
-    };
-  },
+  localEngineFactory(
+    'tongke-search-thread-contract-',
+    (dataDir) => new ThreadedSearchEngine({ dataDir, flushDelayMs: 50 }),
+  ),
   { persistsLocally: true },
 );
 

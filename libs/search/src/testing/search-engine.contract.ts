@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { SearchEngine } from '../search-engine.js';
 import {
   SEARCH_FACETS,
@@ -18,6 +21,34 @@ export interface SearchEngineHarness {
 }
 
 export type SearchEngineFactory = () => Promise<SearchEngineHarness>;
+
+/**
+ * A factory for an engine that keeps its index in a fresh temporary data dir; `reopen` closes it
+ * and opens another on the same dir, which must load the snapshot rather than start empty.
+ */
+export function localEngineFactory(
+  tempPrefix: string,
+  open: (dataDir: string) => SearchEngine & { readonly loadedFromSnapshot: boolean },
+): SearchEngineFactory {
+  return async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), tempPrefix));
+    let engine = open(dataDir);
+    return {
+      engine,
+      reopen: async () => {
+        await engine.close();
+        engine = open(dataDir);
+        await engine.init();
+        expect(engine.loadedFromSnapshot).toBe(true);
+        return engine;
+      },
+      dispose: async () => {
+        await engine.close();
+        await rm(dataDir, { recursive: true, force: true });
+      },
+    };
+  };
+}
 
 export interface ContractOptions {
   /** The engine keeps its index in local files: check close/reopen (the harness must offer reopen). */
