@@ -6,7 +6,8 @@ import type { SearchEngine } from './search-engine.js';
 export type SearchEngineConfig =
   | ({
       kind: 'embedded';
-      /** On a worker thread of its own (default), else on the caller's. */ thread?: boolean;
+      /** On a worker thread of its own (default), else on the caller's. */
+      thread?: boolean;
     } & EmbeddedSearchEngineOptions)
   | ({ kind: 'meilisearch' } & MeilisearchEngineOptions);
 

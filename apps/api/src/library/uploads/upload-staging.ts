@@ -154,17 +154,18 @@ class TeeingFileStore extends FileStore {
     super(options);
   }
 
-  /**
-   * Writes a PATCH body; while the first 64 KiB of an upload are arriving, they are sniffed as
-   * they come (with the bytes already staged by earlier PATCHes), and a disallowed type stops the
-   * write at once with UploadRefusedError, long before the rest of the file would have arrived.
-   */
+  /** As tus reads it; kept for write() when a PATCH of `id` is expected (see `writing`). */
   override async getUpload(id: string): Promise<Upload> {
     const upload = await super.getUpload(id);
     if (this.writing.has(id)) this.writing.set(id, upload);
     return upload;
   }
 
+  /**
+   * Writes a PATCH body; while the first 64 KiB of an upload are arriving, they are sniffed as
+   * they come (with the bytes already staged by earlier PATCHes), and a disallowed type stops the
+   * write at once with UploadRefusedError, long before the rest of the file would have arrived.
+   */
   override async write(readable: IncomingMessage | Readable, id: string, offset: number): Promise<number> {
     const read = this.writing.get(id);
     this.writing.delete(id);
