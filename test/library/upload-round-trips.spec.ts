@@ -14,7 +14,7 @@ import {
   sha256,
   storedObjects,
   tusCreate,
-  tusMetadata,
+  tusCreateRequest,
   tusPatch,
 } from '../support/library.js';
 
@@ -163,12 +163,7 @@ describe('library: SQL statements of a tus upload', () => {
     jest
       .spyOn(ctx.dataSource.getRepository(UploadSession), 'insert')
       .mockRejectedValueOnce(new Error('database went away'));
-    const res = await ctx.http
-      .post('/api/uploads')
-      .set('Authorization', county.master.auth)
-      .set('Tus-Resumable', '1.0.0')
-      .set('Upload-Length', '1000')
-      .set('Upload-Metadata', tusMetadata(resource.id, 'a.mp4'));
+    const res = await tusCreateRequest(ctx, county.master, resource.id, 'a.mp4', 1000);
     expect(res.status).toBe(500);
     expect(res.headers.location).toBeUndefined();
     expect(await readdir(staging.directory)).toEqual(before);

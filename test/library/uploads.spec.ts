@@ -23,6 +23,7 @@ import {
   sha256,
   storedObjects,
   tusCreate,
+  tusCreateRequest,
   tusMetadata,
   tusPatch,
   tusUpload,
@@ -172,12 +173,7 @@ describe('library: uploads', () => {
       .set('Upload-Length', '10');
     expect(anonymous.status).toBe(401);
     // Nobody uploads into someone else's resource.
-    const foreign = await ctx.http
-      .post('/api/uploads')
-      .set('Authorization', county.ruralTeacher.auth)
-      .set('Tus-Resumable', '1.0.0')
-      .set('Upload-Length', '10')
-      .set('Upload-Metadata', tusMetadata(resource.id, 'x.txt'));
+    const foreign = await tusCreateRequest(ctx, county.ruralTeacher, resource.id, 'x.txt', 10);
     expect(foreign.status).toBe(404);
     // The owner may cancel; the upload is then gone.
     const cancelled = await ctx.http
@@ -195,12 +191,7 @@ describe('library: uploads', () => {
   it('an oversized file is refused up front (Upload-Length) and when a stream lies about its size; nothing is kept', async () => {
     const resource = await createResource(ctx, county.master);
     const before = (await storedObjects(ctx)).length;
-    const declared = await ctx.http
-      .post('/api/uploads')
-      .set('Authorization', county.master.auth)
-      .set('Tus-Resumable', '1.0.0')
-      .set('Upload-Length', String(MAX + 1))
-      .set('Upload-Metadata', tusMetadata(resource.id, '大视频.mp4'));
+    const declared = await tusCreateRequest(ctx, county.master, resource.id, '大视频.mp4', MAX + 1);
     expect(declared.status).toBe(413);
     expect(declared.body).toEqual(
       expect.objectContaining({
@@ -367,12 +358,7 @@ describe('library: uploads', () => {
     const empty = await multipart(ctx, county.master, resource.id, '空.txt', Buffer.alloc(0));
     expect(empty.status).toBe(400);
     expect(empty.body.code).toBe('LIBRARY_FILE_EMPTY');
-    const overTus = await ctx.http
-      .post('/api/uploads')
-      .set('Authorization', county.master.auth)
-      .set('Tus-Resumable', '1.0.0')
-      .set('Upload-Length', '0')
-      .set('Upload-Metadata', tusMetadata(resource.id, '空.txt'));
+    const overTus = await tusCreateRequest(ctx, county.master, resource.id, '空.txt', 0);
     expect(overTus.status).toBe(400);
     expect(overTus.body.code).toBe('LIBRARY_FILE_EMPTY');
     expect(await fileRows(resource.id)).toBe(0);

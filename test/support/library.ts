@@ -126,6 +126,22 @@ export function tusMetadata(resourceId: string, fileName: string, versionId?: st
 }
 
 /** Creates a tus upload; returns its path (/api/uploads/<id>). */
+/** A tus creation request (POST /api/uploads), to be awaited for its answer whatever it is. */
+export function tusCreateRequest(
+  ctx: TestContext,
+  actor: Actor,
+  resourceId: string,
+  fileName: string,
+  length: number,
+): ReturnType<TestContext['http']['post']> {
+  return ctx.http
+    .post('/api/uploads')
+    .set('Authorization', actor.auth)
+    .set('Tus-Resumable', '1.0.0')
+    .set('Upload-Length', String(length))
+    .set('Upload-Metadata', tusMetadata(resourceId, fileName));
+}
+
 export async function tusCreate(
   ctx: TestContext,
   actor: Actor,
@@ -133,12 +149,7 @@ export async function tusCreate(
   fileName: string,
   length: number,
 ): Promise<string> {
-  const res = await ctx.http
-    .post('/api/uploads')
-    .set('Authorization', actor.auth)
-    .set('Tus-Resumable', '1.0.0')
-    .set('Upload-Length', String(length))
-    .set('Upload-Metadata', tusMetadata(resourceId, fileName));
+  const res = await tusCreateRequest(ctx, actor, resourceId, fileName, length);
   if (res.status !== 201) throw new Error(`tus create: ${res.status} ${JSON.stringify(res.body)}`);
   return new URL(res.headers.location, 'http://x').pathname;
 }
