@@ -268,6 +268,43 @@ describe('search API', () => {
     expect((await ctx.http.get('/api/search/suggest').set('Authorization', colleague.auth)).status).toBe(400);
   });
 
+  it('answers a browser that already holds the same answer with a 304, and a changed answer in full', async () => {
+    const marker = 'revalidate';
+    const first = await publishedResource(ctx, county.master, 'school', {
+      overrides: { title: `${marker} 第一课`, tags: [marker] },
+    });
+    await found(ctx, colleague, q(marker), first.resource.id);
+    const url = `/api/search?${q(marker)}`;
+    const full = await ctx.http.get(url).set('Authorization', colleague.auth);
+    expect(full.status).toBe(200);
+    expect(full.headers['content-type']).toBe('application/json; charset=utf-8');
+    // The answer depends on who asks: no shared cache may keep it, and a browser must revalidate.
+    expect(full.headers['cache-control']).toBe('private, no-cache');
+    const etag = String(full.headers.etag);
+    expect(etag).toMatch(/^W\/"[0-9a-f]+-[\w+/]{27}"$/);
+    expect(Number(full.headers['content-length'])).toBe(Buffer.byteLength(JSON.stringify(full.body)));
+
+    const again = await ctx.http.get(url).set('Authorization', colleague.auth).set('If-None-Match', etag);
+    expect(again.status).toBe(304);
+    expect(again.text).toBeFalsy();
+
+    // A new match changes the answer: the old validator no longer holds, the new list comes whole.
+    const second = await publishedResource(ctx, county.master, 'school', {
+      overrides: { title: `${marker} 第二课`, tags: [marker] },
+    });
+    await found(ctx, colleague, q(marker), second.resource.id);
+    const changed = await ctx.http.get(url).set('Authorization', colleague.auth).set('If-None-Match', etag);
+    expect(changed.status).toBe(200);
+    expect(changed.headers.etag).not.toBe(etag);
+    expect((changed.body as SearchResponseDto).total).toBe(2);
+
+    // Another viewer's answer to the same URL is their own (a colleague in another county sees none).
+    const stranger = await ctx.newTeacher(other.urbanAdmin, other.urban.id);
+    const theirs = await ctx.http.get(url).set('Authorization', stranger.auth).set('If-None-Match', etag);
+    expect(theirs.status).toBe(200);
+    expect((theirs.body as SearchResponseDto).total).toBe(0);
+  });
+
   it('suggests a corrected spelling for a mistyped Latin word', async () => {
     const { resource } = await publishedResource(ctx, county.master, 'public', {
       approvers: [county.urbanAdmin, county.district],

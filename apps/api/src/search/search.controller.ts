@@ -1,13 +1,14 @@
-import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles, type Principal } from '@tongke/auth';
 import {
   SearchQueryDto,
   SearchSuggestQueryDto,
   type SearchReindexResponse,
-  type SearchResponseDto,
   type SearchSuggestResponse,
 } from '@tongke/contracts';
+import type { Response } from 'express';
+import { sendAnswer } from './search-answer.js';
 import { SearchService } from './search.service.js';
 
 @ApiTags('search')
@@ -16,10 +17,12 @@ import { SearchService } from './search.service.js';
 export class SearchController {
   constructor(private readonly search: SearchService) {}
 
-  /** Full-text search with facets, over what the caller may open. */
+  /** Full-text search with facets, over what the caller may open (ETag / If-None-Match: 304). */
   @Get()
-  query(@CurrentUser() me: Principal, @Query() q: SearchQueryDto): Promise<SearchResponseDto> {
-    return this.search.search(me, q);
+  @ApiProduces('application/json')
+  @ApiOkResponse({ description: 'SearchResponseDto' })
+  async query(@CurrentUser() me: Principal, @Query() q: SearchQueryDto, @Res() res: Response): Promise<void> {
+    sendAnswer(res, await this.search.search(me, q));
   }
 
   /** Titles for as-you-type suggestions (characters or pinyin prefixes). */

@@ -18,6 +18,7 @@ import {
   type SearchViewer,
 } from '@tongke/search';
 import { SearchIndexer } from './indexer/search-indexer.service.js';
+import { serializeAnswer, type SearchAnswer } from './search-answer.js';
 import { SearchErrors } from './search.errors.js';
 import { toFacetBuckets, toSearchHitDto, toSuggestionDto } from './search.mappers.js';
 import { SearchResultCache } from './search-result-cache.js';
@@ -58,7 +59,7 @@ async function guarded<T>(fn: () => Promise<T>): Promise<T> {
  */
 @Injectable()
 export class SearchService implements OnModuleDestroy {
-  private readonly cache: SearchResultCache<SearchResponseDto>;
+  private readonly cache: SearchResultCache<SearchAnswer>;
   private readonly stopListening: () => void;
 
   constructor(
@@ -77,7 +78,8 @@ export class SearchService implements OnModuleDestroy {
     this.stopListening();
   }
 
-  async search(p: Principal, req: SearchRequest): Promise<SearchResponseDto> {
+  /** The caller's answer, serialized; a question asked again is answered from the result cache. */
+  async search(p: Principal, req: SearchRequest): Promise<SearchAnswer> {
     const viewer = viewerOf(p);
     const q = req.q ?? '';
     const filters = filtersOf(req);
@@ -122,8 +124,9 @@ export class SearchService implements OnModuleDestroy {
       facets: toFacetBuckets(facets, filters),
       didYouMean: result.didYouMean ?? null,
     };
-    this.cache.set(key, dto);
-    return dto;
+    const answer = serializeAnswer(dto);
+    this.cache.set(key, answer);
+    return answer;
   }
 
   async suggest(p: Principal, req: SearchSuggestRequest): Promise<SearchSuggestResponse> {
