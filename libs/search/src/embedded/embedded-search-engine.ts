@@ -38,7 +38,7 @@ import { containsPhrase, prepareQuery, type PreparedQuery } from '../text/prepar
 import { andInto, bitsOf, countOf, hasBit, slotsOf, type Bits } from './bitset.js';
 import { DocColumns, type ColumnSort, type FilterMasks } from './doc-columns.js';
 import { ResourceIndex, type GroupSpec, type TermSpec } from './resource-index.js';
-import { SnapshotStore, type StoredRecord } from './snapshot-store.js';
+import { SnapshotStore, type LoggedChange, type StoredRecord } from './snapshot-store.js';
 import { topK, type RankCompare } from './top-k.js';
 
 export interface EmbeddedSearchEngineOptions {
@@ -46,7 +46,14 @@ export interface EmbeddedSearchEngineOptions {
   dataDir: string;
   /** Writes are persisted at most this long after they are applied (default 2 s); close() flushes. */
   flushDelayMs?: number;
+  /**
+   * Changes logged after a snapshot before the next flush writes a whole snapshot instead (default
+   * 1,000, or a twentieth of the documents if more; also once the log passes 64 MiB).
+   */
+  compactAfterChanges?: number;
 }
+
+const LOG_COMPACT_BYTES = 64 * 1024 * 1024;
 
 /** Bump when tokenization, dictionary or fields change: older snapshots are then not loaded. */
 export const EMBEDDED_ANALYZER_VERSION = 'tongke-zh-1';
@@ -139,6 +146,13 @@ export class EmbeddedSearchEngine extends SearchEngine {
 
   private readonly store: SnapshotStore;
   private readonly flushDelayMs: number;
+  private readonly compactAfterChanges: number;
+  /** Changes applied since the last flush, to be logged (or folded into a snapshot). */
+  private pending: LoggedChange[] = [];
+  /** Changes in the live snapshot's log. */
+  private loggedChanges = 0;
+  /** clear() cannot be logged as changes: the next flush writes a whole snapshot. */
+  private needsSnapshot = false;
   private index = new ResourceIndex();
   private columns = new DocColumns();
   /** Per slot: the document as hits carry it, and its (capped) file text apart from it. */
@@ -171,6 +185,7 @@ export class EmbeddedSearchEngine extends SearchEngine {
     this.index.latinVocabulary = this.vocab;
     this.store = new SnapshotStore(join(options.dataDir, 'search'), EMBEDDED_ANALYZER_VERSION);
     this.flushDelayMs = options.flushDelayMs ?? 2_000;
+    this.compactAfterChanges = options.compactAfterChanges ?? 1_000;
   }
 
   init(): Promise<void> {
@@ -190,6 +205,13 @@ export class EmbeddedSearchEngine extends SearchEngine {
     }
     for (let slot = maxSlot; slot >= 0; slot -= 1)
       if (this.docs[slot] === undefined) this.freeSlots.push(slot);
+    // Then what was logged after the snapshot, in order, as it was applied then.
+    const changes = await snapshot.changes();
+    for (const change of changes) {
+      if (change.op === 'upsert') this.applyUpsert([change.doc]);
+      else this.applyDelete(change.ids);
+    }
+    this.loggedChanges = changes.length;
     this.loadedFromSnapshot = true;
   }
 
@@ -234,10 +256,15 @@ export class EmbeddedSearchEngine extends SearchEngine {
   async upsert(docs: readonly ResourceSearchDocument[]): Promise<void> {
     await this.ensureReady();
     docs.forEach(validate);
-    await this.exclusive(() => this.applyUpsert(docs));
+    await this.exclusive(() => {
+      const stored = this.applyUpsert(docs);
+      this.changed(stored.map((doc): LoggedChange => ({ op: 'upsert', doc })));
+    });
   }
 
-  private applyUpsert(docs: readonly ResourceSearchDocument[]): void {
+  /** Applies documents; returns them as stored (file text capped), which is what gets logged. */
+  private applyUpsert(docs: readonly ResourceSearchDocument[]): ResourceSearchDocument[] {
+    const stored: ResourceSearchDocument[] = [];
     for (const input of docs) {
       const doc: ResourceSearchDocument = {
         ...input,
@@ -255,23 +282,34 @@ export class EmbeddedSearchEngine extends SearchEngine {
       }
       this.index.add({ slot, prepared });
       this.place(slot, doc, prepared.latinTerms);
+      stored.push(doc);
     }
     this.generation += 1;
-    this.markDirty();
+    return stored;
   }
 
   async delete(ids: readonly string[]): Promise<void> {
     await this.ensureReady();
     await this.exclusive(() => {
-      for (const id of ids) {
-        const slot = this.idToSlot.get(id);
-        if (slot === undefined) continue;
-        this.unplace(slot);
-        this.freeSlots.push(slot);
-      }
-      this.generation += 1;
-      this.markDirty();
+      this.applyDelete(ids);
+      this.changed([{ op: 'delete', ids: [...ids] }]);
     });
+  }
+
+  private applyDelete(ids: readonly string[]): void {
+    for (const id of ids) {
+      const slot = this.idToSlot.get(id);
+      if (slot === undefined) continue;
+      this.unplace(slot);
+      this.freeSlots.push(slot);
+    }
+    this.generation += 1;
+  }
+
+  /** Records applied changes for the next flush, which runs at most flushDelayMs from now. */
+  private changed(changes: LoggedChange[]): void {
+    for (const change of changes) this.pending.push(change);
+    this.markDirty();
   }
 
   async clear(): Promise<void> {
@@ -291,6 +329,8 @@ export class EmbeddedSearchEngine extends SearchEngine {
     this.vocab = new SearchableMap<number>();
     this.index.latinVocabulary = this.vocab;
     this.generation += 1;
+    this.pending = [];
+    this.needsSnapshot = true;
     this.markDirty();
   }
 
@@ -432,7 +472,11 @@ export class EmbeddedSearchEngine extends SearchEngine {
     return out;
   }
 
-  /** Writes the current state to disk now (also done shortly after writes, and on close). */
+  /**
+   * Writes the current state to disk now (also done shortly after writes, and on close): the
+   * changes since the last flush as lines of the log, or, when the log has grown long (or there is
+   * no snapshot yet, or after clear()), a whole new snapshot.
+   */
   async flush(): Promise<void> {
     if (this.flushTimer !== null) {
       clearTimeout(this.flushTimer);
@@ -441,7 +485,18 @@ export class EmbeddedSearchEngine extends SearchEngine {
     await this.exclusive(async () => {
       if (!this.dirty) return;
       this.dirty = false;
+      const batch = this.pending;
+      this.pending = [];
       try {
+        const logged = this.loggedChanges + batch.length;
+        const logFull =
+          logged > Math.max(this.compactAfterChanges, Math.floor(this.idToSlot.size / 20)) ||
+          this.store.logBytes > LOG_COMPACT_BYTES;
+        if (!this.needsSnapshot && this.store.hasSnapshot && !logFull) {
+          await this.store.appendChanges(batch);
+          this.loggedChanges = logged;
+          return;
+        }
         // Discarded documents leave stale postings behind; clean them before they are saved.
         if (this.index.dirtCount > 1_000 && this.index.dirtFactor > 0.1) await this.index.vacuum();
         const records: StoredRecord[] = [];
@@ -456,8 +511,11 @@ export class EmbeddedSearchEngine extends SearchEngine {
         }
         // The write lock keeps the index unchanged while it is streamed out in pieces.
         await this.store.save(this.index.serialize(), records, records.length);
+        this.loggedChanges = 0;
+        this.needsSnapshot = false;
       } catch (error) {
         this.dirty = true;
+        this.pending = batch.concat(this.pending);
         throw error;
       }
     });

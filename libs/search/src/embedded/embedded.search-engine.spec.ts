@@ -1,6 +1,7 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SearchSnapshotCorruptError } from '../search.errors.js';
 import type { SearchViewer } from '../search.types.js';
 import { ALL_CONTRACT_DOCS, VIEWERS } from '../testing/contract-fixtures.js';
 import { isVisibleTo } from '../visibility.js';
@@ -43,20 +44,83 @@ describe('EmbeddedSearchEngine persistence', () => {
     await engine.close();
   });
 
-  it('keeps only the newest generation and leaves no temp files', async () => {
+  it('logs a change after a snapshot instead of writing the whole index again, and replays it on restart', async () => {
+    const [first, second, third] = ALL_CONTRACT_DOCS;
     const engine = new EmbeddedSearchEngine({ dataDir, flushDelayMs: 60_000 });
-    await engine.upsert(ALL_CONTRACT_DOCS.slice(0, 2));
+    await engine.upsert([first, second].filter((d) => d !== undefined));
     await engine.flush();
-    await engine.delete([ALL_CONTRACT_DOCS[0]?.id ?? '']);
+    await engine.delete([first?.id ?? '']);
+    await engine.upsert([{ ...third, title: '日志里的 二元一次方程组 复习' }]);
     await engine.flush();
+    await engine.close();
+    // Still generation 1: the two changes are lines of its log.
+    const files = (await readdir(join(dataDir, 'search'))).sort();
+    expect(files).toEqual(['docs.1.ndjson', 'index.1.json', 'log.1.ndjson', 'manifest.json']);
+    const lines = (await readFile(join(dataDir, 'search', 'log.1.ndjson'), 'utf8')).trim().split('\n');
+    expect(lines.map((l) => (JSON.parse(l) as { op: string }).op)).toEqual(['delete', 'upsert']);
+
+    const reopened = new EmbeddedSearchEngine({ dataDir });
+    expect(await reopened.count()).toBe(2);
+    const r = await reopened.search({ q: '二元一次方程组' }, VIEWERS.outsiderC);
+    expect(r.hits.map((h) => h.id).sort()).toEqual([second?.id, third?.id].sort());
+    expect(r.hits.find((h) => h.id === third?.id)?.doc.title).toBe('日志里的 二元一次方程组 复习');
+    await reopened.close();
+  });
+
+  it('folds a long log into a new snapshot and keeps only the newest generation', async () => {
+    const docs = ALL_CONTRACT_DOCS.slice(0, 4);
+    const engine = new EmbeddedSearchEngine({ dataDir, flushDelayMs: 60_000, compactAfterChanges: 2 });
+    await engine.upsert(docs.slice(0, 1));
+    await engine.flush(); // generation 1
+    await engine.upsert(docs.slice(1, 3));
+    await engine.flush(); // 2 changes: logged
+    expect((await readdir(join(dataDir, 'search'))).sort()).toContain('log.1.ndjson');
+    await engine.upsert(docs.slice(3, 4));
+    await engine.flush(); // a 3rd change: a whole snapshot instead
     await engine.close();
     const files = (await readdir(join(dataDir, 'search'))).sort();
     expect(files).toEqual(['docs.2.ndjson', 'index.2.json', 'manifest.json']);
     const reopened = new EmbeddedSearchEngine({ dataDir });
-    expect(await reopened.count()).toBe(1);
-    const r = await reopened.search({ q: '二元一次方程组' }, VIEWERS.outsiderC);
-    expect(r.hits.map((h) => h.id)).toEqual([ALL_CONTRACT_DOCS[1]?.id]);
+    expect(await reopened.count()).toBe(4);
     await reopened.close();
+  });
+
+  it('drops a log line torn by a crash, and appends after the last whole line', async () => {
+    const [first, second, third] = ALL_CONTRACT_DOCS;
+    const engine = new EmbeddedSearchEngine({ dataDir, flushDelayMs: 60_000 });
+    await engine.upsert([first]);
+    await engine.flush();
+    await engine.upsert([second]);
+    await engine.flush();
+    await engine.close();
+    // A crash in the middle of the next append: half a line, no newline.
+    const log = join(dataDir, 'search', 'log.1.ndjson');
+    await appendFile(log, '{"op":"upsert","doc":{"id":"torn');
+
+    const restarted = new EmbeddedSearchEngine({ dataDir, flushDelayMs: 60_000 });
+    expect(await restarted.count()).toBe(2);
+    await restarted.upsert([third]);
+    await restarted.flush();
+    await restarted.close();
+    const text = await readFile(log, 'utf8');
+    expect(text).not.toContain('torn');
+    expect(text.endsWith('\n')).toBe(true);
+    const again = new EmbeddedSearchEngine({ dataDir });
+    expect(await again.count()).toBe(3);
+    await again.close();
+  });
+
+  it('refuses to start from a log with a garbled line inside it, rather than lose what follows', async () => {
+    const engine = new EmbeddedSearchEngine({ dataDir, flushDelayMs: 60_000 });
+    await engine.upsert(ALL_CONTRACT_DOCS.slice(0, 1));
+    await engine.flush();
+    await engine.upsert(ALL_CONTRACT_DOCS.slice(1, 2));
+    await engine.flush();
+    await engine.close();
+    const log = join(dataDir, 'search', 'log.1.ndjson');
+    await writeFile(log, `garbage\n${await readFile(log, 'utf8')}`);
+    const broken = new EmbeddedSearchEngine({ dataDir });
+    await expect(broken.init()).rejects.toBeInstanceOf(SearchSnapshotCorruptError);
   });
 
   it('refuses use after close', async () => {

@@ -23,10 +23,15 @@ interface Manifest {
   savedAt: number;
 }
 
+/** One change written to the log after the snapshot it follows. */
+export type LoggedChange = { op: 'upsert'; doc: ResourceSearchDocument } | { op: 'delete'; ids: string[] };
+
 export interface LoadedSnapshot {
   indexJson: string;
   records: AsyncIterable<StoredRecord>;
   documents: number;
+  /** The changes logged since the snapshot, in order (read after `records`). */
+  changes: () => Promise<LoggedChange[]>;
 }
 
 const MANIFEST = 'manifest.json';
@@ -64,17 +69,38 @@ async function syncDir(dir: string): Promise<void> {
   }
 }
 
+const logName = (generation: number): string => `log.${generation}.ndjson`;
+
 /**
  * Generational snapshot files under `<dataDir>/search/`: `index.N.json` (MiniSearch), `docs.N.ndjson`
  * (stored documents) and `manifest.json` naming the live generation. Each file is written to a
  * temporary name, fsynced and renamed, and the manifest is switched last, so a crash at any point
  * leaves the previous complete snapshot in place.
+ *
+ * Between snapshots, changes are appended to `log.N.ndjson` (one JSON line per change, fdatasync'ed
+ * before `appendChanges` returns): persisting one change then costs a line, not the whole index
+ * (a snapshot of 100k resources takes seconds). A line torn by a crash is cut off when the log is
+ * next read, before anything is appended after it. A new snapshot starts the next generation, whose
+ * log is empty; the old one is deleted with the old snapshot.
  */
 export class SnapshotStore {
+  /** Generation of the live snapshot, and how much of its log is known to be whole. */
+  private live: { generation: number; logBytes: number } | null = null;
+
   constructor(
     private readonly dir: string,
     private readonly analyzer: string,
   ) {}
+
+  /** Bytes in the live generation's log (what a reload would replay). */
+  get logBytes(): number {
+    return this.live?.logBytes ?? 0;
+  }
+
+  /** Whether there is a snapshot to append changes to (else the next save must be whole). */
+  get hasSnapshot(): boolean {
+    return this.live !== null;
+  }
 
   private async manifest(): Promise<Manifest | null> {
     let text: string;
@@ -113,7 +139,52 @@ export class SnapshotStore {
         }
       }
     }
-    return { indexJson, records: records(), documents: manifest.documents };
+    const logPath = join(this.dir, logName(manifest.generation));
+    const changes = async (): Promise<LoggedChange[]> => {
+      let bytes: Buffer;
+      try {
+        bytes = await readFile(logPath);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        bytes = Buffer.alloc(0);
+      }
+      // Only whole lines count: a crash during an append leaves a torn last line, which the next
+      // append overwrites (its batch was never reported written, so the outbox still has it).
+      const whole = bytes.lastIndexOf(0x0a) + 1;
+      this.live = { generation: manifest.generation, logBytes: whole };
+      const out: LoggedChange[] = [];
+      for (const line of bytes.subarray(0, whole).toString('utf8').split('\n')) {
+        if (line.length === 0) continue;
+        try {
+          out.push(JSON.parse(line) as LoggedChange);
+        } catch (cause) {
+          throw new SearchSnapshotCorruptError(`unreadable line in ${logPath}`, { cause });
+        }
+      }
+      return out;
+    };
+    return { indexJson, records: records(), documents: manifest.documents, changes };
+  }
+
+  /**
+   * Appends changes to the live generation's log and syncs it. Only after load() or save() (there
+   * must be a snapshot to follow); anything after the last whole line is overwritten.
+   */
+  async appendChanges(changes: readonly LoggedChange[]): Promise<void> {
+    const live = this.live;
+    if (live === null) throw new Error('no snapshot to log changes after: save one first');
+    const text = changes.map((c) => JSON.stringify(c) + '\n').join('');
+    const handle = await open(join(this.dir, logName(live.generation)), 'a+');
+    try {
+      // Cut a torn tail (a crash or a failed write) so the new lines start on a line of their own.
+      await handle.truncate(live.logBytes);
+      const bytes = Buffer.from(text, 'utf8');
+      await handle.write(bytes, 0, bytes.length, live.logBytes);
+      await handle.datasync();
+      live.logBytes += bytes.length;
+    } finally {
+      await handle.close();
+    }
   }
 
   async save(
@@ -141,12 +212,15 @@ export class SnapshotStore {
       documents,
       savedAt: Date.now(),
     };
+    // A log of this generation's number can only be a leftover (of a directory reset by hand).
+    await rm(join(this.dir, logName(generation)), { force: true });
     await writeDurably(join(this.dir, MANIFEST), async (append) => append(JSON.stringify(manifest)));
     await syncDir(this.dir);
-    // Older generations (and temp files of an interrupted save) are garbage now.
+    this.live = { generation, logBytes: 0 };
+    // Older generations, their logs (and temp files of an interrupted save) are garbage now.
     for (const name of await readdir(this.dir)) {
       if (name === MANIFEST || name === index || name === docs) continue;
-      if (/^(index|docs)\.\d+\.(json|ndjson)(\.tmp)?$/.test(name) || name === `${MANIFEST}.tmp`) {
+      if (/^(index|docs|log)\.\d+\.(json|ndjson)(\.tmp)?$/.test(name) || name === `${MANIFEST}.tmp`) {
         await rm(join(this.dir, name), { force: true });
       }
     }
