@@ -173,18 +173,20 @@ export class SnapshotStore {
   async appendChanges(changes: readonly LoggedChange[]): Promise<void> {
     const live = this.live;
     if (live === null) throw new Error('no snapshot to log changes after: save one first');
-    const text = changes.map((c) => JSON.stringify(c) + '\n').join('');
-    const handle = await open(join(this.dir, logName(live.generation)), 'a+');
+    const bytes = Buffer.from(changes.map((c) => JSON.stringify(c) + '\n').join(''), 'utf8');
+    const handle = await open(join(this.dir, logName(live.generation)), 'a');
     try {
-      // Cut a torn tail (a crash or a failed write) so the new lines start on a line of their own.
+      // Cut a torn tail (a crash or a failed write): the lines appended next start on their own.
       await handle.truncate(live.logBytes);
-      const bytes = Buffer.from(text, 'utf8');
-      await handle.write(bytes, 0, bytes.length, live.logBytes);
+      await handle.write(bytes);
       await handle.datasync();
-      live.logBytes += bytes.length;
     } finally {
       await handle.close();
     }
+    // The log's first lines may have created the file: its directory entry must be durable too,
+    // or a crash could lose the whole log after the outbox was told the changes are written.
+    if (live.logBytes === 0) await syncDir(this.dir);
+    live.logBytes += bytes.length;
   }
 
   async save(
