@@ -1,7 +1,8 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { InvalidStorageArgumentError, ObjectTooLargeError } from './errors.js';
 import type { ObjectStore } from './object-store.js';
+import { streamingSha256 } from './sha256-thread.js';
 import { toBuffer } from './streams.js';
 
 export const CONTENT_ADDRESSED_PREFIX = 'sha256/';
@@ -59,15 +60,17 @@ export async function putContentAddressed(
     throw new ObjectTooLargeError(maxBytes);
   }
 
-  const hash = createHash('sha256');
+  // Hashed on a helper thread (sha256-thread.ts) while the store writes the bytes.
+  const hash = streamingSha256();
   let size = 0;
   async function* hashing(): AsyncGenerator<Buffer, void, undefined> {
     for await (const chunk of stream) {
       const buffer = toBuffer(chunk);
       size += buffer.length;
       if (maxBytes !== undefined && size > maxBytes) throw new ObjectTooLargeError(maxBytes);
-      hash.update(buffer);
+      const behind = hash.update(buffer);
       yield buffer;
+      if (behind !== undefined) await behind;
     }
   }
 
@@ -88,11 +91,18 @@ export async function putContentAddressed(
       metadata: opts.metadata,
     });
   } catch (err) {
+    hash.abort();
     await removeTemp();
     throw err;
   }
 
-  const sha256 = hash.digest('hex');
+  let sha256: string;
+  try {
+    sha256 = await hash.digest();
+  } catch (err) {
+    await removeTemp();
+    throw err;
+  }
   const key = contentAddressedKey(sha256);
   try {
     const existing = await store.stat(key);

@@ -7,3 +7,4 @@ export * from './s3.object-store.js';
 export * from './factory.js';
 export { EarlyWriteback, WRITEBACK_BYTES } from './early-writeback.js';
 export { validateMetadata, MAX_METADATA_BYTES } from './metadata.js';
+export { streamingSha256, type StreamingSha256 } from './sha256-thread.js';

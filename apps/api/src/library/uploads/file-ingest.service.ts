@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -12,7 +11,9 @@ import {
   ContentDigestMismatchError,
   ObjectSizeMismatchError,
   ObjectStore,
+  streamingSha256,
   type ContentAddressedPutResult,
+  type StreamingSha256,
 } from '@tongke/storage';
 import { DataSource } from 'typeorm';
 import { coalesce } from '../storage/coalesce.js';
@@ -217,23 +218,27 @@ export class FileIngestService {
         return undefined;
       },
     );
+    let hash: StreamingSha256 | undefined;
     try {
       const declaredName = sanitizeFileName(fileName);
       const inspected = await inspectStream(source, { maxBytes: this.maxBytes, declaredName });
-      const hash = createHash('sha256');
+      // Hashed on a helper thread: this loop runs on the event loop that also receives the bytes.
+      hash = streamingSha256();
       let size = 0;
       for await (const chunk of inspected.stream) {
         const buffer = chunk as Buffer;
-        hash.update(buffer);
         size += buffer.length;
+        await hash.update(buffer);
       }
       if (declaredSize !== undefined && size !== declaredSize)
         throw new ObjectSizeMismatchError(declaredSize, size);
+      const sha256 = await hash.digest();
       const versionId = await checking;
       if (versionId === undefined) throw refusal;
       const name = withKindExtension(declaredName, inspected.type);
-      return { versionId, name, type: inspected.type, sha256: hash.digest('hex'), size };
+      return { versionId, name, type: inspected.type, sha256, size };
     } catch (err) {
+      hash?.abort();
       source.destroy();
       await checking;
       throw toLibraryError(refusal ?? err, this.maxBytes);
