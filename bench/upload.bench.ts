@@ -18,17 +18,18 @@
  * reach, since the client then receives and hashes on one thread. The payload is generated on the
  * fly (AES-CTR keystream behind an MP4 header), never held in memory.
  *
- * The direct put's source only generates its bytes. It used to hash them as well, into a hash
- * nothing read: a second sha256 (about 0.1 s per 100 MB) on the one thread that also runs the
- * store's own hashing, which slowed the baseline and so flattered the API/direct ratio. The API
- * client still hashes what it sends (to check the stored sha256), in its own process, as a remote
- * client would.
+ * Neither side hashes its source while the clock runs. The direct put's source only generates
+ * its bytes (a second sha256 on the one thread that also runs the store's own hashing slowed the
+ * baseline and so flattered the API/direct ratio); the API client computes the digest of what it
+ * will send before the clock starts (it checks the stored sha256 against it afterwards), since a
+ * remote client's CPU is not the API's, and here both share two cores.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -104,8 +105,30 @@ async function serve(dataDir: string, dbEnv: Record<string, string>): Promise<vo
   const address = app.getHttpServer().address() as { port: number };
   const store = createObjectStore(objectStoreConfigOf(config));
   await store.init();
+  // How long the API's event loop kept other work waiting (read and reset by the client).
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
+  let since = performance.eventLoopUtilization();
   const bare = http.createServer((req, res) => {
-    const key = new URL(req.url ?? '/', 'http://x').searchParams.get('key') ?? '';
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname === '/loop-delay') {
+      const ms = (ns: number): number => Math.round(ns / 1e4) / 100;
+      const busy = performance.eventLoopUtilization(since).utilization;
+      res.end(JSON.stringify({ p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max), busy }));
+      loopDelay.reset();
+      since = performance.eventLoopUtilization();
+      return;
+    }
+    if (req.method === 'PUT') {
+      // The request body straight into the store (nothing else): the ceiling of any upload over
+      // HTTP on this machine.
+      store.putContentAddressed(req, { contentType: 'video/mp4' }).then(
+        (put) => res.end(JSON.stringify(put)),
+        () => res.writeHead(500).end(),
+      );
+      return;
+    }
+    const key = url.searchParams.get('key') ?? '';
     store.get(key).then(
       (body) => {
         res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
@@ -128,6 +151,12 @@ async function serve(dataDir: string, dbEnv: Record<string, string>): Promise<vo
 
 // ---------------------------------------------------------------------------------------------
 // The client and the report, in this process.
+
+async function digestOf(source: Readable): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of source) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
 
 function request(
   port: number,
@@ -259,7 +288,8 @@ async function main(): Promise<void> {
     direct = await startDirect(objectStoreConfigOf(config));
 
     const repeat = Number(process.env.BENCH_REPEAT ?? 3);
-    const rows: string[] = [];
+    const upRows: string[] = [];
+    const downRows: string[] = [];
     const cpu: string[] = [];
     let memory = '';
     let seed = 0;
@@ -272,7 +302,12 @@ async function main(): Promise<void> {
         down: 0,
         directUp: 0,
         directDown: 0,
+        bareUp: 0,
         bareDown: 0,
+        // The API's event-loop delay during its uploads, worst over the rounds (ms).
+        loopP99: 0,
+        loopMax: 0,
+        loopBusy: [] as number[],
         // Peak RSS minus RSS before the upload, largest over the rounds (may be ≤ 0 if a GC ran).
         growth: -Infinity,
         baseline: 0,
@@ -283,7 +318,11 @@ async function main(): Promise<void> {
       for (let round = 0; round < repeat; round += 1) {
         // Through the API (tus); new bytes every round (identical ones would be deduplicated).
         seed += 1;
-        const sent = createHash('sha256');
+        // The digest of what is sent, computed before the clock starts: a remote client's CPU is
+        // not the API's, and here the two share two cores (the direct put does not hash its
+        // source either).
+        const sent = await digestOf(payload(size, seed));
+        await request(ready.barePort, 'GET', '/loop-delay', {}); // resets the histogram
         const baseline = rssOf(pid);
         let peak = baseline.rss;
         const sampler = setInterval(() => {
@@ -309,20 +348,47 @@ async function main(): Promise<void> {
             'Content-Type': 'application/offset+octet-stream',
             'Content-Length': String(size),
           },
-          payload(size, seed, sent),
+          payload(size, seed),
         );
         const upMs = Date.now() - t0;
         best.cpuUp = Math.min(best.cpuUp, cpuSecondsOf(pid) - cpu0);
         clearInterval(sampler);
         peak = Math.max(peak, rssOf(pid).rss);
         if (patch.status !== 200) throw new Error(`tus PATCH: ${patch.status} ${patch.body.toString()}`);
+        const loop = JSON.parse(
+          (await request(ready.barePort, 'GET', '/loop-delay', {})).body.toString(),
+        ) as {
+          p99: number;
+          max: number;
+          busy: number;
+        };
+        best.loopBusy.push(loop.busy);
+        best.loopP99 = Math.max(best.loopP99, loop.p99);
+        best.loopMax = Math.max(best.loopMax, loop.max);
         const file = JSON.parse(patch.body.toString()) as { id: string; sha256: string };
-        if (file.sha256 !== sent.digest('hex')) throw new Error('stored hash differs from the bytes sent');
+        if (file.sha256 !== sent) throw new Error('stored hash differs from the bytes sent');
         if (peak - baseline.rss > best.growth) {
           best.growth = peak - baseline.rss;
           best.baseline = baseline.rss;
           best.peak = peak;
         }
+
+        // The same amount of new bytes over plain HTTP into the same store, in the API process.
+        seed += 1;
+        const bareSent = await digestOf(payload(size, seed));
+        const t3 = Date.now();
+        const bareUp = await request(
+          ready.barePort,
+          'PUT',
+          '/',
+          { 'Content-Length': String(size) },
+          payload(size, seed),
+        );
+        const bareUpMs = Date.now() - t3;
+        const barePut = JSON.parse(bareUp.body.toString()) as { key: string; sha256: string };
+        if (bareUp.status !== 200 || barePut.sha256 !== bareSent)
+          throw new Error(`bare upload: ${bareUp.status}`);
+        await direct.delete(barePut.key);
 
         const cpu1 = cpuSecondsOf(pid);
         const t1 = Date.now();
@@ -358,9 +424,15 @@ async function main(): Promise<void> {
         best.directUp = Math.max(best.directUp, mbps(size, directUpMs));
         best.directDown = Math.max(best.directDown, mbps(size, directDownMs));
         best.bareDown = Math.max(best.bareDown, mbps(size, bareMs));
+        best.bareUp = Math.max(best.bareUp, mbps(size, bareUpMs));
       }
-      rows.push(
-        `${String(sizeMb).padStart(6)} MB | ${fmt(best.up)} | ${fmt(best.directUp)}   | ${(best.up / best.directUp).toFixed(2).padStart(5)} | ${fmt(best.down)}  | ${fmt(best.directDown)}     | ${(best.down / best.directDown).toFixed(2).padStart(5)}   | ${fmt(best.bareDown)}   | ${(best.down / best.bareDown).toFixed(2).padStart(5)}`,
+      const ratio = (a: number, b: number): string => (a / b).toFixed(2).padStart(5);
+      const mb = `${String(sizeMb).padStart(6)} MB`;
+      upRows.push(
+        `${mb} | ${fmt(best.up)} | ${fmt(best.directUp)}   | ${ratio(best.up, best.directUp)} | ${fmt(best.bareUp)}   | ${ratio(best.up, best.bareUp)}    | ${String(best.loopP99).padStart(6)} / ${best.loopMax} | ${best.loopBusy.map((b) => `${Math.round(b * 100)}%`).join(' ')}`,
+      );
+      downRows.push(
+        `${mb} | ${fmt(best.down)}  | ${fmt(best.directDown)}     | ${ratio(best.down, best.directDown)} | ${fmt(best.bareDown)}   | ${ratio(best.down, best.bareDown)}`,
       );
       cpu.push(
         `${String(sizeMb).padStart(6)} MB | API process CPU per GiB: upload ${((best.cpuUp * 1024) / sizeMb).toFixed(1)} s, download ${((best.cpuDown * 1024) / sizeMb).toFixed(1)} s`,
@@ -369,9 +441,17 @@ async function main(): Promise<void> {
     }
     console.log('');
     console.log(
-      `  size    | API up  | direct up | ratio | API down | direct down | ratio   | bare HTTP down | API/bare   (MiB/s, best of ${repeat} rounds)`,
+      `UPLOAD      (MiB/s, best of ${repeat} rounds)                           API event-loop delay (ms)`,
     );
-    for (const row of rows) console.log(row);
+    console.log(
+      '  size    | API up  | direct up | ratio | bare HTTP up | API/bare | p99 / max during API uploads | busy, each round',
+    );
+    for (const row of upRows) console.log(row);
+    console.log('');
+    console.log(`DOWNLOAD    (MiB/s, best of ${repeat} rounds)`);
+    console.log('  size    | API down | direct down | ratio | bare HTTP down | API/bare');
+    for (const row of downRows) console.log(row);
+    console.log('');
     for (const row of cpu) console.log(row);
     console.log(
       `(load average while running: ${loadavg()
