@@ -1,6 +1,14 @@
 import type { HealthResponse, SearchResponseDto, SearchSuggestResponse } from '@tongke/contracts';
 import { TestContext, type Actor, type County } from '../support/context.js';
-import { buildPptx, createResource, mp4Bytes, publishedResource, waitFor } from '../support/library.js';
+import { SearchSettings } from '../../apps/api/src/search/search.settings.js';
+import {
+  buildPptx,
+  createResource,
+  drainExtraction,
+  mp4Bytes,
+  publishedResource,
+  waitFor,
+} from '../support/library.js';
 
 /**
  * GET /api/search and /api/search/suggest over resources made through the library's real API,
@@ -303,6 +311,83 @@ describe('search API', () => {
     const theirs = await ctx.http.get(url).set('Authorization', stranger.auth).set('If-None-Match', etag);
     expect(theirs.status).toBe(200);
     expect((theirs.body as SearchResponseDto).total).toBe(0);
+  });
+
+  it('keeps cached answers while only download counts change, and drops them on an edit', async () => {
+    const settings = ctx.app.get(SearchSettings);
+    const ttl = settings.resultCacheTtlMs;
+    settings.resultCacheTtlMs = 60_000;
+    try {
+      const marker = 'countcache';
+      const { resource } = await publishedResource(ctx, county.master, 'school', {
+        overrides: { title: `${marker} 第一课`, tags: [marker] },
+      });
+      const url = `/api/search?${q(marker)}`;
+      const indexed = (): Promise<boolean> =>
+        waitFor(
+          async () =>
+            (
+              (await ctx.dataSource.query(
+                'SELECT count(*)::int AS n FROM resource_outbox WHERE processed_at IS NULL AND resource_id = $1',
+                [resource.id],
+              )) as { n: number }[]
+            )[0]?.n === 0,
+          (done) => done,
+        );
+      // The file's text extraction is a change of its own: let it land first.
+      await drainExtraction(ctx);
+      await found(ctx, colleague, q(marker), resource.id);
+      await indexed();
+      const first = await ctx.http.get(url).set('Authorization', colleague.auth);
+      expect((first.body as SearchResponseDto).hits[0]?.counts.downloads).toBe(0);
+      const etag = String(first.headers.etag);
+
+      // A download is counted and indexed, but the cached answer stands: the browser's copy is
+      // still current (304), only its count lags until the answer expires.
+      const download = await ctx.http
+        .get(`/api/resources/${resource.id}/download`)
+        .set('Authorization', colleague.auth);
+      expect(download.status).toBe(200);
+      // Counted once the body has gone out; then indexed.
+      await waitFor(
+        async () =>
+          (
+            (await ctx.dataSource.query('SELECT downloads FROM resources WHERE id = $1', [resource.id])) as {
+              downloads: number;
+            }[]
+          )[0]?.downloads,
+        (n) => n === 1,
+      );
+      await indexed();
+      const afterDownload = await ctx.http
+        .get(url)
+        .set('Authorization', colleague.auth)
+        .set('If-None-Match', etag);
+      expect(afterDownload.status).toBe(304);
+
+      // The index has the count: an answer not taken from the cache (as after it expires) shows it.
+      settings.resultCacheTtlMs = 0;
+      const expired = await search(ctx, colleague, q(marker));
+      expect(expired.hits[0]?.counts.downloads).toBe(1);
+
+      // An edit is not a count: it drops the cached answers at once.
+      settings.resultCacheTtlMs = 60_000;
+      const cached = await ctx.http.get(url).set('Authorization', colleague.auth);
+      const edit = await ctx.http
+        .patch(`/api/resources/${resource.id}`)
+        .set('Authorization', county.master.auth)
+        .send({ title: `${marker} 第一课（修订）` });
+      expect(edit.status).toBe(200);
+      await indexed();
+      const afterEdit = await ctx.http
+        .get(url)
+        .set('Authorization', colleague.auth)
+        .set('If-None-Match', String(cached.headers.etag));
+      expect(afterEdit.status).toBe(200);
+      expect((afterEdit.body as SearchResponseDto).hits[0]?.title).toBe(`${marker} 第一课（修订）`);
+    } finally {
+      settings.resultCacheTtlMs = ttl;
+    }
   });
 
   it('suggests a corrected spelling for a mistyped Latin word', async () => {

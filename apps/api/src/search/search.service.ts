@@ -71,7 +71,12 @@ export class SearchService implements OnModuleDestroy {
       () => this.settings.resultCacheSize,
       () => this.settings.resultCacheTtlMs,
     );
-    this.stopListening = this.indexer.onIndexChange(() => this.cache.clear());
+    // Answers whose only stale part would be counts are kept until they expire (a few seconds):
+    // a busy library counts downloads all day, and dropping every answer on each would leave the
+    // cache nearly always empty.
+    this.stopListening = this.indexer.onIndexChange(({ countersOnly }) => {
+      if (!countersOnly) this.cache.clear();
+    });
   }
 
   onModuleDestroy(): void {

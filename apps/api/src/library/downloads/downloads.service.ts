@@ -178,7 +178,7 @@ export class DownloadsService {
   ): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       await m.query('UPDATE resources SET downloads = downloads + 1 WHERE id = $1', [resource.id]);
-      await enqueueResourceChange(m, resource.id);
+      await enqueueResourceChange(m, resource.id, 'counters');
     });
     this.events.publish('resource.downloaded', {
       resourceId: resource.id,

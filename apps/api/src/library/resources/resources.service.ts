@@ -339,7 +339,7 @@ export class ResourcesService {
           [id, stars],
         );
       }
-      await enqueueResourceChange(m, id);
+      await enqueueResourceChange(m, id, 'counters');
     });
     return this.views.toDto(p, await this.loadLive(id));
   }

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { ResourceOutboxOp } from '@tongke/database';
 import { DataSource, type EntityManager } from 'typeorm';
 
 /** Outbox rows claimed for one batch, grouped by resource (each resource's rows in id order). */
 export interface OutboxClaim {
-  rows: { id: string; resourceId: string; attempts: number }[];
+  rows: { id: string; resourceId: string; op: ResourceOutboxOp; attempts: number }[];
   resourceIds: string[];
 }
 
@@ -62,16 +63,16 @@ export class ResourceOutboxRepository {
       ),
     ).map((r) => r.id);
     if (locked.length === 0) return { rows: [], resourceIds: [] };
-    const rows = rowsOf<{ id: string; resource_id: string; attempts: number }>(
+    const rows = rowsOf<{ id: string; resource_id: string; op: ResourceOutboxOp; attempts: number }>(
       await m.query(
-        `SELECT id::text AS id, resource_id::text AS resource_id, attempts FROM resource_outbox
+        `SELECT id::text AS id, resource_id::text AS resource_id, op, attempts FROM resource_outbox
          WHERE processed_at IS NULL AND resource_id = ANY($1::uuid[])
          ORDER BY id FOR UPDATE SKIP LOCKED`,
         [locked],
       ),
     );
     return {
-      rows: rows.map((r) => ({ id: r.id, resourceId: r.resource_id, attempts: Number(r.attempts) })),
+      rows: rows.map((r) => ({ id: r.id, resourceId: r.resource_id, op: r.op, attempts: Number(r.attempts) })),
       resourceIds: locked,
     };
   }

@@ -72,6 +72,11 @@ const OUTBOX_RETENTION_MS = 7 * 24 * HOUR;
  * block every other query (and the document builder's own reads), so there the same claim runs
  * in a short transaction and this process's single worker loop is the only consumer.
  */
+/** What an index change was: `countersOnly` when only downloads or ratings changed. */
+export interface IndexChange {
+  countersOnly: boolean;
+}
+
 @Injectable()
 export class SearchIndexer implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('SearchIndexer');
@@ -86,7 +91,7 @@ export class SearchIndexer implements OnApplicationBootstrap, OnModuleDestroy {
   private lastPrune = 0;
   private tail: Promise<unknown> = Promise.resolve();
   private readonly unsubscribe: (() => void)[] = [];
-  private readonly generationListeners = new Set<() => void>();
+  private readonly generationListeners = new Set<(change: IndexChange) => void>();
   private firstTick!: () => void;
   /** Settles after the worker's first round (the empty-index check and a first drain), done or failed. */
   readonly started = new Promise<void>((resolve) => (this.firstTick = resolve));
@@ -129,8 +134,8 @@ export class SearchIndexer implements OnApplicationBootstrap, OnModuleDestroy {
     await this.tail.catch(() => undefined);
   }
 
-  /** Called after the index changed (the search endpoint drops cached answers). */
-  onIndexChange(listener: () => void): () => void {
+  /** Called after the index changed (the search endpoint drops cached answers unless only counts changed). */
+  onIndexChange(listener: (change: IndexChange) => void): () => void {
     this.generationListeners.add(listener);
     return () => this.generationListeners.delete(listener);
   }
@@ -242,8 +247,8 @@ export class SearchIndexer implements OnApplicationBootstrap, OnModuleDestroy {
     this.status.lastErrorAt = new Date().toISOString();
   }
 
-  private changed(): void {
-    for (const listener of this.generationListeners) listener();
+  private changed(change: IndexChange = { countersOnly: false }): void {
+    for (const listener of this.generationListeners) listener(change);
   }
 
   private async ensureEngine(): Promise<void> {
@@ -300,8 +305,10 @@ export class SearchIndexer implements OnApplicationBootstrap, OnModuleDestroy {
 
     const refused: Refused[] = [];
     let done: string[];
+    // Only when every row of the batch says so: one edit or deletion among them is a change.
+    const countersOnly = claim.rows.every((r) => r.op === 'counters');
     try {
-      await this.apply(resourceIds);
+      await this.apply(resourceIds, countersOnly);
       done = claim.rows.map((r) => r.id);
     } catch (err) {
       if (!isRefusal(err) || resourceIds.length === 1) throw err;
@@ -309,7 +316,7 @@ export class SearchIndexer implements OnApplicationBootstrap, OnModuleDestroy {
       done = [];
       for (const id of resourceIds) {
         try {
-          await this.apply([id]);
+          await this.apply([id], countersOnly);
           done.push(...rowIdsOf(id));
         } catch (single) {
           if (!isRefusal(single)) throw single;
@@ -346,7 +353,7 @@ export class SearchIndexer implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /** Brings the engine to the database's current state of these resources. */
-  private async apply(resourceIds: string[]): Promise<void> {
+  private async apply(resourceIds: string[], countersOnly: boolean): Promise<void> {
     const docs = await this.documents.buildMany(resourceIds);
     const live = new Set(docs.map((d) => d.id));
     const gone = resourceIds.filter((id) => !live.has(id));
@@ -354,7 +361,8 @@ export class SearchIndexer implements OnApplicationBootstrap, OnModuleDestroy {
       if (docs.length > 0) await this.engine.upsert(docs);
       if (gone.length > 0) await this.engine.delete(gone);
     } finally {
-      this.changed();
+      // A resource that is gone is more than a count, whatever its rows said.
+      this.changed({ countersOnly: countersOnly && gone.length === 0 });
     }
   }
 }

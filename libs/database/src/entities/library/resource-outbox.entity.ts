@@ -1,6 +1,11 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export const RESOURCE_OUTBOX_OPS = ['upsert', 'delete'] as const;
+/**
+ * `counters`: only counts changed (downloads, ratings). The index is updated like an upsert, but
+ * the API keeps the search answers it has cached (their counts may then lag by the cache's few
+ * seconds) instead of dropping them all on every download.
+ */
+export const RESOURCE_OUTBOX_OPS = ['upsert', 'delete', 'counters'] as const;
 export type ResourceOutboxOp = (typeof RESOURCE_OUTBOX_OPS)[number];
 
 /**
