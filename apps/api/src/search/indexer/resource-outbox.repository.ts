@@ -72,7 +72,12 @@ export class ResourceOutboxRepository {
       ),
     );
     return {
-      rows: rows.map((r) => ({ id: r.id, resourceId: r.resource_id, op: r.op, attempts: Number(r.attempts) })),
+      rows: rows.map((r) => ({
+        id: r.id,
+        resourceId: r.resource_id,
+        op: r.op,
+        attempts: Number(r.attempts),
+      })),
       resourceIds: locked,
     };
   }
