@@ -323,17 +323,21 @@ describe('search API', () => {
         overrides: { title: `${marker} 第一课`, tags: [marker] },
       });
       const url = `/api/search?${q(marker)}`;
-      const indexed = (): Promise<boolean> =>
-        waitFor(
-          async () =>
-            (
-              (await ctx.dataSource.query(
-                'SELECT count(*)::int AS n FROM resource_outbox WHERE processed_at IS NULL AND resource_id = $1',
-                [resource.id],
-              )) as { n: number }[]
-            )[0]?.n === 0,
-          (done) => done,
+      const pendingRows = async (): Promise<number> => {
+        const rows = await ctx.dataSource.query<{ n: number }[]>(
+          'SELECT count(*)::int AS n FROM resource_outbox WHERE processed_at IS NULL AND resource_id = $1',
+          [resource.id],
         );
+        return rows[0]?.n ?? 0;
+      };
+      const indexed = (): Promise<number> => waitFor(pendingRows, (n) => n === 0);
+      const downloads = async (): Promise<number> => {
+        const rows = await ctx.dataSource.query<{ downloads: number }[]>(
+          'SELECT downloads FROM resources WHERE id = $1',
+          [resource.id],
+        );
+        return rows[0]?.downloads ?? 0;
+      };
       // The file's text extraction is a change of its own: let it land first.
       await drainExtraction(ctx);
       await found(ctx, colleague, q(marker), resource.id);
@@ -349,15 +353,7 @@ describe('search API', () => {
         .set('Authorization', colleague.auth);
       expect(download.status).toBe(200);
       // Counted once the body has gone out; then indexed.
-      await waitFor(
-        async () =>
-          (
-            (await ctx.dataSource.query('SELECT downloads FROM resources WHERE id = $1', [resource.id])) as {
-              downloads: number;
-            }[]
-          )[0]?.downloads,
-        (n) => n === 1,
-      );
+      await waitFor(downloads, (n) => n === 1);
       await indexed();
       const afterDownload = await ctx.http
         .get(url)
