@@ -31,6 +31,7 @@ import {
   phraseHaystack,
   PINYIN_FIELDS,
   prepareDocument,
+  sameIndexedText,
   TEXT_FIELDS,
   type TextField,
 } from '../text/prepare-document.js';
@@ -167,7 +168,9 @@ export class EmbeddedSearchEngine extends SearchEngine {
   /** Bumped by every write: prepared state derived from the index is dropped. */
   private generation = 0;
   private readonly preparedQueries = new LRUCache<string, PreparedState>({ max: PREPARED_QUERIES });
-  /** Highlights per slot and matched terms, valid for one generation. */
+  /** Bumped by writes that change indexed text (not by counts, status or visibility alone). */
+  private textGeneration = 0;
+  /** Highlights per slot and matched terms, valid while the indexed text is unchanged. */
   private readonly highlightCache = new LRUCache<string, SearchHighlights>({ max: HIGHLIGHTS });
   private highlightGeneration = 0;
   private readonly unfiltered = new WeakMap<SearchResult, Unfiltered>();
@@ -271,8 +274,23 @@ export class EmbeddedSearchEngine extends SearchEngine {
         tags: [...input.tags],
         extractedText: capExtractedText(input.extractedText),
       };
-      const prepared = prepareDocument(doc);
       const existing = this.idToSlot.get(doc.id);
+      const current = existing === undefined ? undefined : this.docs[existing];
+      if (
+        existing !== undefined &&
+        current !== undefined &&
+        sameIndexedText(current, this.texts[existing] ?? '', doc)
+      ) {
+        // Only counts, status, visibility or dates changed (a download, a rating, a review): the
+        // postings, and the lists and highlights derived from them, stay; the columns change.
+        const { extractedText: _text, ...rest } = doc;
+        this.docs[existing] = rest;
+        this.columns.set(existing, rest);
+        stored.push(doc);
+        continue;
+      }
+      const prepared = prepareDocument(doc);
+      this.textGeneration += 1;
       let slot: number;
       if (existing !== undefined) {
         this.unplace(existing);
@@ -304,6 +322,7 @@ export class EmbeddedSearchEngine extends SearchEngine {
       this.freeSlots.push(slot);
     }
     this.generation += 1;
+    this.textGeneration += 1;
   }
 
   /** Records applied changes for the next flush, which runs at most flushDelayMs from now. */
@@ -329,6 +348,7 @@ export class EmbeddedSearchEngine extends SearchEngine {
     this.vocab = new SearchableMap<number>();
     this.index.latinVocabulary = this.vocab;
     this.generation += 1;
+    this.textGeneration += 1;
     this.pending = [];
     this.needsSnapshot = true;
     this.markDirty();
@@ -709,9 +729,9 @@ export class EmbeddedSearchEngine extends SearchEngine {
     terms: Map<TextField, string[]>,
     pq: PreparedQuery,
   ): SearchHighlights {
-    if (this.highlightGeneration !== this.generation) {
+    if (this.highlightGeneration !== this.textGeneration) {
       this.highlightCache.clear();
-      this.highlightGeneration = this.generation;
+      this.highlightGeneration = this.textGeneration;
     }
     const pinyinMatched = (terms.get('pinyinTitle') ?? []).length > 0;
     const titleTerms = terms.get('title') ?? [];

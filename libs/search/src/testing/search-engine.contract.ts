@@ -358,6 +358,42 @@ export function describeSearchEngineContract(
         expect(ids(await search('珊瑚礁'))).toEqual([]);
         expect(await engine.count()).toBe(before - 1);
       });
+
+      it('applies a new version that changes only counts, status or visibility, still finding it by its text', async () => {
+        const text = { title: '三叶虫化石 观察记录', extractedText: '寒武纪的三叶虫化石，观察其分节。' };
+        await engine.upsert([
+          contractResource(41, { ...text, downloads: 5 }),
+          contractResource(42, { title: '三叶虫复原图', downloads: 50 }),
+        ]);
+        const byDownloads = { sort: 'downloads' as const };
+        expect(ids(await search('三叶虫', VIEWERS.outsiderC, byDownloads))).toEqual([docId(42), docId(41)]);
+
+        // A download count: new order and count, same postings and snippets.
+        await engine.upsert([contractResource(41, { ...text, downloads: 500 })]);
+        const counted = await search('三叶虫', VIEWERS.outsiderC, byDownloads);
+        expect(ids(counted)).toEqual([docId(41), docId(42)]);
+        expect(counted.hits[0]?.doc.downloads).toBe(500);
+        expect(marks(counted.hits[0]?.highlights.title)).toContain('<mark>三叶虫</mark>');
+        expect(ids(await search('寒武纪'))).toEqual([docId(41)]);
+
+        // Narrowed to the school: gone for outsiders, in hits and facet counts; kept for a colleague.
+        await engine.upsert([contractResource(41, { ...text, downloads: 500, visibility: 'school' })]);
+        const outside = await search('三叶虫', VIEWERS.outsiderC);
+        expect(ids(outside)).toEqual([docId(42)]);
+        expect(outside.facets.subject).toEqual({ math: 1 });
+        expect(ids(await search('寒武纪', VIEWERS.colleagueA2))).toEqual([docId(41)]);
+
+        // Withdrawn: only its author still finds it.
+        await engine.upsert([contractResource(41, { ...text, visibility: 'school', status: 'withdrawn' })]);
+        expect(ids(await search('寒武纪', VIEWERS.colleagueA2))).toEqual([]);
+        expect(ids(await search('寒武纪', VIEWERS.authorA1))).toEqual([docId(41)]);
+
+        // And a new text after all that still replaces the old one.
+        await engine.upsert([contractResource(41, { title: '菊石化石 观察记录' })]);
+        expect(ids(await search('寒武纪'))).toEqual([]);
+        expect(ids(await search('菊石'))).toEqual([docId(41)]);
+        await engine.delete([docId(41), docId(42)]);
+      });
     });
 
     if (options.persistsLocally) {

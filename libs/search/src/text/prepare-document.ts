@@ -53,6 +53,24 @@ export function phraseHaystack(doc: SearchHitDocument): string {
   return normalizeText([doc.title, doc.tags.join(' '), labelText(doc), doc.description].join(' \u0000 '));
 }
 
+/**
+ * Whether two versions of a document index the same text: every field prepareDocument() and
+ * phraseHaystack() read is equal (`b.extractedText` already capped). A new version that differs
+ * only in counts, status, visibility or dates can then keep its postings.
+ */
+export function sameIndexedText(a: SearchHitDocument, aText: string, b: ResourceSearchDocument): boolean {
+  return (
+    a.title === b.title &&
+    a.description === b.description &&
+    a.tags.length === b.tags.length &&
+    a.tags.every((t, i) => t === b.tags[i]) &&
+    labelText(a) === labelText(b) &&
+    a.authorName === b.authorName &&
+    a.schoolName === b.schoolName &&
+    aText === b.extractedText
+  );
+}
+
 const LATIN_TERM = /^[a-z]{2,}$/;
 // Short fields also get every dictionary word inside them; extractedText (long) only search mode.
 const FULL = { allDictionaryWords: true };
