@@ -23,6 +23,10 @@
  *           no ranking, no Chinese segmentation, pinyin or traditional characters (served by a
  *           handler in front of Express: if anything it flatters the baseline)
  *   search  GET /api/search — the product endpoint, with the result cache off, then on
+ *   downloads  (not in the default set) the result cache while BENCH_DOWNLOADS_PER_S (10)
+ *           downloads a second are counted in the background, each with its outbox row: first
+ *           written as plain upserts (as before 2026-12-07, when every indexed batch dropped the
+ *           cached answers), then as `counters` rows (cached answers kept until they expire)
  *
  * for a mix of 30 teacher queries (a third with facet filters) by 16 viewers in different schools.
  */
@@ -39,6 +43,7 @@ import { SearchEngine, ThreadedSearchEngine, type ResourceSearchDocument } from 
 import { DataSource } from 'typeorm';
 import { principalOf } from '../apps/api/src/auth/auth.service.js';
 import { createApiApp } from '../apps/api/src/bootstrap.js';
+import { enqueueResourceChange } from '../apps/api/src/library/resources/resource-outbox.js';
 import { SearchIndexer } from '../apps/api/src/search/indexer/search-indexer.service.js';
 import { SearchSettings } from '../apps/api/src/search/search.settings.js';
 import { isFlushable } from '../apps/api/src/search/search-engine.provider.js';
@@ -50,6 +55,7 @@ const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? 12_000);
 const MAX_REQUESTS = Number(process.env.BENCH_MAX_REQUESTS ?? 4_000);
 const CONCURRENCY = (process.env.BENCH_CLIENTS ?? '1,10,50').split(',').map(Number);
 const ENDPOINTS = new Set((process.env.BENCH_ENDPOINTS ?? 'floor,ilike,search,cached').split(','));
+const DOWNLOADS_PER_S = Number(process.env.BENCH_DOWNLOADS_PER_S ?? 10);
 const USERS = 2_000;
 const VIEWERS = 16;
 const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0123';
@@ -74,6 +80,7 @@ interface Ready {
   flushMs: number;
   /** One resource re-indexed and persisted (upsert + flush), as the outbox worker does per batch. */
   oneChangeMs: number;
+  oneCountMs: number;
   heapMb: number;
   /** The embedded engine's thread heap, when it runs on one. */
   engineHeapMb: number | null;
@@ -84,6 +91,9 @@ interface Ready {
 interface Settings {
   type: 'settings';
   resultCacheSize: number;
+  /** Downloads counted per second while the phase runs (0: none), and the outbox row they write. */
+  downloadsPerSecond?: number;
+  downloadOp?: 'counters' | 'upsert';
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -289,6 +299,38 @@ async function benchDatabase(): Promise<{ dataDir: string; db: TestDatabase; kee
   };
 }
 
+/**
+ * Counts downloads in the background as the library does (`DownloadsService.countDownload`: the
+ * count and its outbox row in one transaction), spread over published resources, so the
+ * indexer keeps writing to the index while the clients search. `op` 'upsert' is what a download
+ * wrote before counts had a kind of their own (every batch then dropped the cached answers).
+ */
+function downloadCounter(ds: DataSource): (perSecond: number, op: 'counters' | 'upsert') => Promise<void> {
+  let timer: NodeJS.Timeout | null = null;
+  let ids: string[] = [];
+  return async (perSecond, op) => {
+    if (timer !== null) clearInterval(timer);
+    timer = null;
+    if (perSecond <= 0) return;
+    if (ids.length === 0)
+      ids = (
+        await ds.query<{ id: string }[]>(
+          "SELECT id::text AS id FROM resources WHERE status = 'published' ORDER BY id LIMIT 5000",
+        )
+      ).map((r) => r.id);
+    let n = 0;
+    timer = setInterval(() => {
+      const id = ids[(n++ * 7919) % ids.length] ?? '';
+      void ds
+        .transaction(async (m) => {
+          await m.query('UPDATE resources SET downloads = downloads + 1 WHERE id = $1', [id]);
+          await enqueueResourceChange(m, id, op);
+        })
+        .catch(() => undefined);
+    }, 1000 / perSecond);
+  };
+}
+
 async function serve(): Promise<void> {
   const { dataDir, db, keep } = await benchDatabase();
   const config = childConfig(dataDir, db);
@@ -323,19 +365,27 @@ async function serve(): Promise<void> {
     if (isFlushable(engine)) await engine.flush();
     flushMs = performance.now() - t;
   }
-  // What the outbox worker pays to persist a change (an edit, a download count) at this size.
-  // The median of five (the first one also warms caches): a download count changing each time.
+  // What the outbox worker pays to persist a change at this size: an edit of the text (the title)
+  // and a download count (the same text: only the columns change). The median of five each (the
+  // first one also warms caches).
   let oneChangeMs = Number.NaN;
+  let oneCountMs = Number.NaN;
   const first = corpus().next();
   if (isFlushable(engine) && !first.done) {
-    const times: number[] = [];
-    for (let i = 1; i <= 5; i += 1) {
-      const t = performance.now();
-      await engine.upsert([{ ...first.value, downloads: first.value.downloads + i }]);
-      await engine.flush();
-      times.push(performance.now() - t);
-    }
-    oneChangeMs = times.sort((a, b) => a - b)[2] ?? Number.NaN;
+    const doc = first.value;
+    const median = async (version: (i: number) => typeof doc): Promise<number> => {
+      const times: number[] = [];
+      for (let i = 1; i <= 5; i += 1) {
+        const t = performance.now();
+        await engine.upsert([version(i)]);
+        await engine.flush();
+        times.push(performance.now() - t);
+      }
+      return times.sort((a, b) => a - b)[2] ?? Number.NaN;
+    };
+    oneChangeMs = await median((i) => ({ ...doc, title: `${doc.title}（第${i}版）` }));
+    oneCountMs = await median((i) => ({ ...doc, downloads: doc.downloads + i }));
+    await engine.upsert([doc]);
   }
   global.gc?.();
 
@@ -370,10 +420,13 @@ async function serve(): Promise<void> {
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   const settings = app.get(SearchSettings);
+  const counting = downloadCounter(ds);
   process.on('message', (m: Settings) => {
     if (m.type === 'settings') {
       settings.resultCacheSize = m.resultCacheSize;
-      process.send?.({ type: 'ack' });
+      void counting(m.downloadsPerSecond ?? 0, m.downloadOp ?? 'counters').then(() =>
+        process.send?.({ type: 'ack' }),
+      );
     }
   });
   const ready: Ready = {
@@ -386,6 +439,7 @@ async function serve(): Promise<void> {
     indexMs,
     flushMs,
     oneChangeMs,
+    oneCountMs,
     heapMb: Math.round(process.memoryUsage().heapUsed / 1024 / 1024),
     engineHeapMb:
       engine instanceof ThreadedSearchEngine
@@ -602,7 +656,8 @@ async function main(): Promise<void> {
   );
   if (!Number.isNaN(ready.oneChangeMs))
     console.log(
-      `One resource re-indexed and persisted (upsert + flush, what the outbox worker does per batch), median of 5: ${ready.oneChangeMs.toFixed(1)} ms`,
+      `One resource re-indexed and persisted (upsert + flush, what the outbox worker does per batch), median of 5: ` +
+        `its title edited ${ready.oneChangeMs.toFixed(1)} ms, its download count ${ready.oneCountMs.toFixed(1)} ms`,
     );
   const { port, tokens } = ready;
   const searchPath = (q: (typeof QUERIES)[number]): string => `/api/search?${q.params}`;
@@ -624,6 +679,23 @@ async function main(): Promise<void> {
       if (ENDPOINTS.has('cached')) {
         await send(child, { type: 'settings', resultCacheSize: 500 });
         results.push(await phase('search, result cache', port, tokens, clients, searchPath));
+      }
+      if (ENDPOINTS.has('downloads')) {
+        // The result cache while downloads are counted; each phase starts with an empty cache (a
+        // new size starts a new one). First as before counts had an outbox kind of their own.
+        for (const [size, op, name] of [
+          [501, 'upsert', 'cache+dl, as edits'],
+          [502, 'counters', 'cache+dl, as counts'],
+        ] as const) {
+          await send(child, {
+            type: 'settings',
+            resultCacheSize: size,
+            downloadsPerSecond: DOWNLOADS_PER_S,
+            downloadOp: op,
+          });
+          results.push(await phase(name, port, tokens, clients, searchPath));
+        }
+        await send(child, { type: 'settings', resultCacheSize: 500, downloadsPerSecond: 0 });
       }
       process.stdout.write(`  measured ${clients} client(s)\n`);
     }
@@ -654,7 +726,7 @@ async function main(): Promise<void> {
   }
 
   console.log('\nsearch by query kind (p50 / p99 ms):');
-  for (const r of results.filter((x) => x.name.startsWith('search'))) {
+  for (const r of results.filter((x) => x.name.startsWith('search') || x.name.startsWith('cache+dl'))) {
     const part = (facets: boolean): string => {
       const s = stats(
         r.samples.filter((x) => x.facets === facets),
