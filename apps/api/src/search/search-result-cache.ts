@@ -25,8 +25,13 @@ export class SearchResultCache<T extends NonNullable<unknown>> {
     return new LRUCache<string, T>(this.clock ? { max, perf: this.clock } : { max });
   }
 
+  /** False while switched off (size or TTL 0). */
+  get enabled(): boolean {
+    return this.maxEntries() > 0 && this.ttlMs() > 0;
+  }
+
   get(key: string): T | undefined {
-    if (this.maxEntries() <= 0 || this.ttlMs() <= 0) return undefined;
+    if (!this.enabled) return undefined;
     return this.entries.get(key);
   }
 

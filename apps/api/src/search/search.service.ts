@@ -60,6 +60,10 @@ async function guarded<T>(fn: () => Promise<T>): Promise<T> {
 @Injectable()
 export class SearchService implements OnModuleDestroy {
   private readonly cache: SearchResultCache<SearchAnswer>;
+  /** Answers being computed, by cache key: the same question asked meanwhile waits for it. */
+  private readonly inflight = new Map<string, Promise<SearchAnswer>>();
+  /** Bumped by every index change that drops cached answers. */
+  private generation = 0;
   private readonly stopListening: () => void;
 
   constructor(
@@ -75,7 +79,10 @@ export class SearchService implements OnModuleDestroy {
     // a busy library counts downloads all day, and dropping every answer on each would leave the
     // cache nearly always empty.
     this.stopListening = this.indexer.onIndexChange(({ countersOnly }) => {
-      if (!countersOnly) this.cache.clear();
+      if (countersOnly) return;
+      this.generation += 1;
+      this.cache.clear();
+      this.inflight.clear();
     });
   }
 
@@ -84,7 +91,7 @@ export class SearchService implements OnModuleDestroy {
   }
 
   /** The caller's answer, serialized; a question asked again is answered from the result cache. */
-  async search(p: Principal, req: SearchRequest): Promise<SearchAnswer> {
+  search(p: Principal, req: SearchRequest): Promise<SearchAnswer> {
     const viewer = viewerOf(p);
     const q = req.q ?? '';
     const filters = filtersOf(req);
@@ -105,7 +112,38 @@ export class SearchService implements OnModuleDestroy {
       query,
     ]);
     const cached = this.cache.get(key);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined) return Promise.resolve(cached);
+    if (!this.cache.enabled) return this.answer(query, viewer, sort);
+    // The same question already on its way to the engine (a double submit, a retry, many
+    // requests at once for a popular page) shares that answer instead of asking again.
+    const pending = this.inflight.get(key);
+    if (pending !== undefined) return pending;
+    const generation = this.generation;
+    const answer = this.answer(query, viewer, sort).then((a) => {
+      // An answer computed before the index changed is not kept: it may miss the change.
+      if (generation === this.generation) this.cache.set(key, a);
+      return a;
+    });
+    this.inflight.set(key, answer);
+    void answer.then(
+      () => this.forget(key, answer),
+      () => this.forget(key, answer),
+    );
+    return answer;
+  }
+
+  private forget(key: string, answer: Promise<SearchAnswer>): void {
+    if (this.inflight.get(key) === answer) this.inflight.delete(key);
+  }
+
+  /** Asks the engine and serializes its answer. */
+  private async answer(
+    query: SearchQuery,
+    viewer: SearchViewer,
+    sort: SearchSortOrder,
+  ): Promise<SearchAnswer> {
+    const q = query.q;
+    const filters = query.filters ?? {};
 
     // A filtered facet is counted without its own filter (every other filter still applies), so
     // the sidebar keeps showing the values one could add or switch to.
@@ -129,9 +167,7 @@ export class SearchService implements OnModuleDestroy {
       facets: toFacetBuckets(facets, filters),
       didYouMean: result.didYouMean ?? null,
     };
-    const answer = serializeAnswer(dto);
-    this.cache.set(key, answer);
-    return answer;
+    return serializeAnswer(dto);
   }
 
   async suggest(p: Principal, req: SearchSuggestRequest): Promise<SearchSuggestResponse> {
