@@ -124,7 +124,7 @@ class HashThread {
  * grew by every batch it had not yet collected).
  */
 const spare: ArrayBuffer[] = [];
-const MAX_SPARE = 32;
+const MAX_SPARE = 16; // two uploads' worth in flight; kept for the life of the process
 
 function batch(): Buffer {
   const bytes = spare.pop();
@@ -183,7 +183,10 @@ class ThreadedSha256 implements StreamingSha256 {
       // Never reached a whole batch: hash in place.
       this.state = 'closed';
       const hash = createHash('sha256');
-      if (this.batch !== null) hash.update(this.batch.subarray(0, this.filled));
+      if (this.batch !== null) {
+        hash.update(this.batch.subarray(0, this.filled));
+        release(this.batch.buffer as ArrayBuffer);
+      }
       this.batch = null;
       return hash.digest('hex');
     }
