@@ -1,4 +1,14 @@
-import { andCount, andInto, clearBit, orInto, resized, setBit, wordsFor, type Bits } from './bitset.js';
+import {
+  andCount,
+  andInto,
+  clearBit,
+  hasBit,
+  orInto,
+  resized,
+  setBit,
+  wordsFor,
+  type Bits,
+} from './bitset.js';
 import {
   SEARCH_FACETS,
   type SearchHitDocument,
@@ -227,6 +237,38 @@ export class DocColumns {
     return bits;
   }
 
+  /**
+   * What every viewer of a kind sees: published public documents, or every published one for a
+   * platform admin. Shared by all callers: read it, never write it.
+   */
+  sharedVisibleBits(admin: boolean): Bits {
+    return admin ? this.publishedBits : this.publicBits;
+  }
+
+  /**
+   * The slots `v` sees besides {@link sharedVisibleBits}, ascending: the district's and the
+   * school's documents and the viewer's own (drafts, private ones). A few hundred at most for a
+   * teacher, where the shared set holds most of the library.
+   */
+  viewerOnlySlots(v: ResolvedViewer): Int32Array {
+    const shared = this.sharedVisibleBits(v.admin);
+    const found: number[] = [];
+    const add = (slots: Set<number> | undefined): void => {
+      if (slots !== undefined) for (const slot of slots) if (!hasBit(shared, slot)) found.push(slot);
+    };
+    if (!v.admin) {
+      if (v.region >= 0) add(this.districtSlots.get(v.region));
+      if (v.school >= 0) add(this.schoolSlots.get(v.school));
+    }
+    if (v.user >= 0) add(this.authorSlots.get(v.user));
+    const sorted = Int32Array.from(found).sort();
+    // An own document can also be the school's or the district's.
+    let n = 0;
+    for (let i = 0; i < sorted.length; i += 1)
+      if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[n++] = sorted[i];
+    return sorted.subarray(0, n);
+  }
+
   /** The slots with one of the given values of a facet (masks hold interned codes). */
   facetFilterBits(mask: FilterMasks[number]): Bits {
     const bits = new Uint32Array(this.words);
@@ -393,9 +435,30 @@ export class DocColumns {
     return masks;
   }
 
-  passesFilters(slot: number, masks: FilterMasks): boolean {
-    for (const m of masks) if (m.allowed[m.codes[slot] ?? -1] !== 1) return false;
+  /** Whether `slot` passes every filter (but the one at index `except`, when given). */
+  passesFilters(slot: number, masks: FilterMasks, except = -1): boolean {
+    for (let i = 0; i < masks.length; i += 1) {
+      const m = masks[i];
+      if (i !== except && m !== undefined && m.allowed[m.codes[slot] ?? -1] !== 1) return false;
+    }
     return true;
+  }
+
+  /** Adds the facet values of `slots` to `counts`, in place (for the given facets only). */
+  addFacetCounts(
+    counts: Partial<SearchFacetCounts>,
+    slots: ArrayLike<number>,
+    facets: readonly SearchFacetName[] = SEARCH_FACETS,
+  ): void {
+    for (const f of facets) {
+      const record = (counts[f] ??= {});
+      const codes = this.facetCodes[f];
+      const values = this.facetValues[f].values;
+      for (let i = 0; i < slots.length; i += 1) {
+        const value = values[codes[slots[i] ?? 0] ?? -1] ?? '';
+        record[value] = (record[value] ?? 0) + 1;
+      }
+    }
   }
 
   /** Facet value counts over the given slots. */

@@ -5,10 +5,12 @@ import { SearchEngine } from '../search-engine.js';
 import { SearchInvalidDocumentError, SearchUnavailableError } from '../search.errors.js';
 import {
   DEFAULT_PAGE_SIZE,
+  SEARCH_FACETS,
   MAX_PAGE_SIZE,
   MAX_RESULT_WINDOW,
   type ResourceSearchDocument,
   type SearchFacetCounts,
+  type SearchFacetName,
   type SearchHealth,
   type SearchHighlights,
   type SearchHit,
@@ -37,7 +39,7 @@ import {
 } from '../text/prepare-document.js';
 import { containsPhrase, prepareQuery, type PreparedQuery } from '../text/prepare-query.js';
 import { andInto, bitsOf, countOf, hasBit, slotsOf, type Bits } from './bitset.js';
-import { DocColumns, type ColumnSort, type FilterMasks } from './doc-columns.js';
+import { DocColumns, type ColumnSort, type FilterMasks, type ResolvedViewer } from './doc-columns.js';
 import { ResourceIndex, type GroupSpec, type TermSpec } from './resource-index.js';
 import { SnapshotStore, type LoggedChange, type StoredRecord } from './snapshot-store.js';
 import { topK, type RankCompare } from './top-k.js';
@@ -109,19 +111,61 @@ interface Matches {
 
 /** What a query string compiles to, independent of the index (kept in a small LRU). */
 interface PreparedState {
+  /** The query string (with the groups kept, for a relaxed query). */
+  key: string;
   pq: PreparedQuery;
   groups: GroupSpec[];
   fields: TextField[];
-  /** The query with words dropped (see matchRelaxed), by the indexes of the groups kept. */
+  /** The query with words dropped (see relaxations), by the indexes of the groups kept. */
   relaxed?: Map<string, PreparedState>;
 }
 
-/** A search's matches before filters, kept with its result for disjunctiveFacetCounts(). */
-interface Unfiltered {
+/**
+ * The disjunctive facet counts of a search with filters, kept with its result for
+ * disjunctiveFacetCounts(): each filtered facet counted over the matches of every other filter.
+ */
+interface Disjunctive {
   generation: number;
-  matches: Matches;
-  masks: FilterMasks;
+  counts: Partial<SearchFacetCounts>;
+  /** Facets whose other filters leave nothing: counted by a search without their filter. */
+  empty: SearchFacetName[];
 }
+
+/** A ranked page entry: a slot, with its score when ranked by relevance. */
+interface Ranked {
+  slot: number;
+  score?: number;
+}
+
+/** The part of an answer that depends on the matches: computed alone, or from a shared base. */
+interface Answer {
+  total: number;
+  facets: SearchFacetCounts;
+  /** The page (already past the offset). */
+  ranked: Ranked[];
+  /** With filters: the disjunctive counts. */
+  disjunctive: Disjunctive | null;
+}
+
+/**
+ * A query's answer over what every viewer of a kind sees (see DocColumns.sharedVisibleBits),
+ * computed once per index generation and completed per viewer with the few documents only they
+ * see: a popular query asked by a thousand teachers walks its words' lists once, not a thousand
+ * times.
+ */
+interface SharedBase {
+  /** Matches passing the filters. */
+  total: number;
+  facets: SearchFacetCounts;
+  /** Per filter (in mask order): its facet counted over the matches passing every other filter. */
+  disjunctive: { n: number; counts: Record<string, number> }[];
+  /** The first `window` of the filtered matches in rank order. */
+  slots: Int32Array;
+  scores: Float64Array;
+}
+
+const SHARED_BASE_BYTES = 16 * 1024 * 1024;
+const sizeOfBase = (b: SharedBase): number => b.slots.byteLength + b.scores.byteLength + 4_096;
 
 const PREPARED_QUERIES = 512;
 const HIGHLIGHTS = 4_096;
@@ -173,7 +217,13 @@ export class EmbeddedSearchEngine extends SearchEngine {
   /** Highlights per slot and matched terms, valid while the indexed text is unchanged. */
   private readonly highlightCache = new LRUCache<string, SearchHighlights>({ max: HIGHLIGHTS });
   private highlightGeneration = 0;
-  private readonly unfiltered = new WeakMap<SearchResult, Unfiltered>();
+  private readonly disjunctive = new WeakMap<SearchResult, Disjunctive>();
+  /** Shared answers by query, filters, order, window and viewer kind, for one generation. */
+  private readonly sharedBases = new LRUCache<string, SharedBase>({
+    maxSize: SHARED_BASE_BYTES,
+    sizeCalculation: sizeOfBase,
+  });
+  private sharedBaseGeneration = -1;
   private ready: Promise<void> | null = null;
   private closed = false;
   private dirty = false;
@@ -383,27 +433,13 @@ export class EmbeddedSearchEngine extends SearchEngine {
     const sort: SearchSort = pq.isEmpty && requested === 'relevance' ? 'newest' : requested;
     const rv = this.columns.resolveViewer(viewer);
     const masks = this.columns.filterMasks(query.filters);
-    const visible = this.columns.visibleBits(rv);
-    const scores = sort === 'relevance';
-
-    // With filters, the text is matched against what the viewer may see and then filtered, so the
-    // unfiltered matches can answer disjunctiveFacetCounts() without a second evaluation.
-    let unfiltered: Matches | null = null;
-    let matches: Matches;
-    if (masks.length === 0) {
-      matches = this.matchRelaxed(prepared, visible, scores);
-    } else {
-      unfiltered = this.match(prepared, visible, scores);
-      const allowed = visible.slice();
-      this.columns.applyFilters(allowed, masks);
-      const filtered = this.restrict(unfiltered, allowed);
-      matches = filtered.n > 0 ? filtered : this.matchRelaxed(prepared, allowed, scores, filtered);
-    }
-
-    const facets = this.facetCounts(matches);
     const offset = (page - 1) * pageSize;
     const window = Math.min(offset + pageSize, MAX_RESULT_WINDOW);
-    const ranked = offset < window ? this.top(matches, sort, window).slice(offset) : [];
+    let visible: Bits | null = null;
+    const visibleBits = (): Bits => (visible ??= this.columns.visibleBits(rv));
+
+    const answer = this.answerShared(prepared, rv, masks, sort, offset, window);
+    const { ranked } = answer;
     const pageSlots = ranked.map((r) => r.slot);
     const matched = pq.isEmpty
       ? null
@@ -420,48 +456,187 @@ export class EmbeddedSearchEngine extends SearchEngine {
         doc,
       });
     }
-    const didYouMean = this.didYouMean(pq, visible, masks);
+    const didYouMean = this.didYouMean(pq, visibleBits, masks);
     const result: SearchResult = {
       hits,
-      total: matches.n,
+      total: answer.total,
       page,
       pageSize,
-      facets,
+      facets: answer.facets,
       ...(didYouMean !== undefined ? { didYouMean } : {}),
     };
-    if (unfiltered !== null)
-      this.unfiltered.set(result, { generation: this.generation, matches: unfiltered, masks });
+    if (answer.disjunctive !== null) this.disjunctive.set(result, answer.disjunctive);
     return result;
   }
 
   /**
-   * One pass over the unfiltered matches the search kept: a filtered facet is counted over the
-   * matches of every other filter. A facet whose other filters leave nothing (the plain search
-   * would then drop query words) is counted by that search, as the port's default does.
+   * The answer from the query's shared base (see SharedBase) and the documents only this viewer
+   * sees, matched one by one. When nothing this viewer sees has every word, words are dropped as
+   * relaxations() lists them; the disjunctive counts stay those of the query as asked.
+   */
+  private answerShared(
+    prepared: PreparedState,
+    rv: ResolvedViewer,
+    masks: FilterMasks,
+    sort: SearchSort,
+    offset: number,
+    window: number,
+  ): Answer {
+    const own = this.columns.viewerOnlySlots(rv);
+    const asked = this.sharedPart(prepared, own, rv.admin, masks, sort, offset, window);
+    let answer = asked;
+    if (asked.total === 0) {
+      for (const state of this.relaxations(prepared)) {
+        const relaxed = this.sharedPart(state, own, rv.admin, masks, sort, offset, window);
+        if (relaxed.total > 0) {
+          answer = relaxed;
+          break;
+        }
+      }
+    }
+    return { ...answer, disjunctive: asked.disjunctive };
+  }
+
+  /** One (possibly relaxed) query's answer: its shared base and the viewer's own matches. */
+  private sharedPart(
+    prepared: PreparedState,
+    own: Int32Array,
+    admin: boolean,
+    masks: FilterMasks,
+    sort: SearchSort,
+    offset: number,
+    window: number,
+  ): Answer {
+    const base = this.sharedBase(prepared, admin, masks, sort, window);
+    const scores = sort === 'relevance';
+    const extra = prepared.pq.isEmpty
+      ? { slots: own, scores: new Float64Array(0), n: own.length }
+      : this.index.matchSlots(
+          {
+            groups: prepared.groups,
+            fields: prepared.fields,
+            boosts: FIELD_BOOST,
+            scores,
+            verify: this.phraseCheck(prepared.pq),
+          },
+          own,
+        );
+    const kept: number[] = [];
+    for (let i = 0; i < extra.n; i += 1) if (this.columns.passesFilters(extra.slots[i], masks)) kept.push(i);
+    const total = base.total + kept.length;
+
+    const facets = {} as SearchFacetCounts;
+    for (const f of SEARCH_FACETS) facets[f] = { ...base.facets[f] };
+    this.columns.addFacetCounts(
+      facets,
+      kept.map((i) => extra.slots[i]),
+    );
+
+    let disjunctive: Disjunctive | null = null;
+    if (masks.length > 0) {
+      const counts: Partial<SearchFacetCounts> = {};
+      const empty: SearchFacetName[] = [];
+      masks.forEach((mask, m) => {
+        const shared = base.disjunctive[m] ?? { n: 0, counts: {} };
+        const others: number[] = [];
+        for (let i = 0; i < extra.n; i += 1)
+          if (this.columns.passesFilters(extra.slots[i], masks, m)) others.push(extra.slots[i]);
+        if (shared.n + others.length === 0) {
+          empty.push(mask.facet);
+          return;
+        }
+        counts[mask.facet] = { ...shared.counts };
+        this.columns.addFacetCounts(counts, others, [mask.facet]);
+      });
+      disjunctive = { generation: this.generation, counts, empty };
+    }
+    if (total === 0 || offset >= window) return { total, facets, ranked: [], disjunctive };
+
+    // The first `window` of the union are among the base's first `window` and the viewer's own.
+    const n = base.slots.length + kept.length;
+    const slots = new Int32Array(n);
+    const rankScores = new Float64Array(scores ? n : 0);
+    slots.set(base.slots);
+    if (scores) rankScores.set(base.scores);
+    kept.forEach((i, k) => {
+      slots[base.slots.length + k] = extra.slots[i];
+      if (scores) rankScores[base.slots.length + k] = extra.scores[i];
+    });
+    const ranked = topK(n, window, this.comparator(sort, slots, rankScores))
+      .slice(offset)
+      .map((i): Ranked => (scores ? { slot: slots[i], score: rankScores[i] } : { slot: slots[i] }));
+    return { total, facets, ranked, disjunctive };
+  }
+
+  /** The query's answer over what every viewer of the kind sees, kept until the next write. */
+  private sharedBase(
+    prepared: PreparedState,
+    admin: boolean,
+    masks: FilterMasks,
+    sort: SearchSort,
+    window: number,
+  ): SharedBase {
+    if (this.sharedBaseGeneration !== this.generation) {
+      this.sharedBases.clear();
+      this.sharedBaseGeneration = this.generation;
+    }
+    // Masks hold the interned codes of the filter values, in facet order.
+    const filterKey = masks.map((m) => `${m.facet}:${m.allowed.join('')}`).join('\u0001');
+    const key = [admin ? 'admin' : 'all', sort, window, prepared.key, filterKey].join('\u0000');
+    const cached = this.sharedBases.get(key);
+    if (cached !== undefined) return cached;
+    const scores = sort === 'relevance';
+    const shared = this.columns.sharedVisibleBits(admin);
+    const unfiltered = this.match(prepared, shared, scores);
+    let filtered = unfiltered;
+    if (masks.length > 0) {
+      const allowed = shared.slice();
+      this.columns.applyFilters(allowed, masks);
+      filtered = this.restrict(unfiltered, allowed);
+    }
+    let disjunctive: SharedBase['disjunctive'] = [];
+    if (masks.length > 0) {
+      const all = this.bitsOf(unfiltered);
+      const filterBits = masks.map((m) => this.columns.facetFilterBits(m));
+      disjunctive = masks.map((mask, m) => {
+        const others = all.slice();
+        filterBits.forEach((bits, j) => {
+          if (j !== m) andInto(others, bits);
+        });
+        return {
+          n: countOf(others),
+          counts: this.columns.facetCountsOfBits(others, [mask.facet])[mask.facet] ?? {},
+        };
+      });
+    }
+    const top = this.top(filtered, sort, window);
+    const base: SharedBase = {
+      total: filtered.n,
+      facets: this.facetCounts(filtered),
+      disjunctive,
+      slots: Int32Array.from(top, (r) => r.slot),
+      scores: scores ? Float64Array.from(top, (r) => r.score ?? 0) : new Float64Array(0),
+    };
+    this.sharedBases.set(key, base);
+    return base;
+  }
+
+  /**
+   * The counts the search computed with its answer (see sharedPart). A facet whose other filters
+   * leave nothing (the plain search would then drop query words) is counted by that search, as
+   * the port's default does.
    */
   override async disjunctiveFacetCounts(
     query: SearchQuery,
     viewer: SearchViewer,
     result: SearchResult,
   ): Promise<SearchFacetCounts> {
-    const kept = this.unfiltered.get(result);
+    const kept = this.disjunctive.get(result);
     if (kept === undefined || kept.generation !== this.generation)
       return super.disjunctiveFacetCounts(query, viewer, result);
-    const all = this.bitsOf(kept.matches);
-    const filterBits = kept.masks.map((m) => this.columns.facetFilterBits(m));
-    const out: SearchFacetCounts = { ...result.facets };
-    for (const [i, mask] of kept.masks.entries()) {
-      const others = all.slice();
-      filterBits.forEach((bits, j) => {
-        if (j !== i) andInto(others, bits);
-      });
-      if (countOf(others) === 0) {
-        out[mask.facet] = await this.facetWithoutItsFilter(query, viewer, mask.facet);
-        continue;
-      }
-      out[mask.facet] = this.columns.facetCountsOfBits(others, [mask.facet])[mask.facet] ?? {};
-    }
-    return out;
+    const counted: SearchFacetCounts = { ...result.facets, ...kept.counts };
+    for (const facet of kept.empty) counted[facet] = await this.facetWithoutItsFilter(query, viewer, facet);
+    return counted;
   }
 
   async suggest(prefix: string, viewer: SearchViewer, limit = 8): Promise<SearchSuggestion[]> {
@@ -571,32 +746,31 @@ export class EmbeddedSearchEngine extends SearchEngine {
     const cached = this.preparedQueries.get(q);
     if (cached !== undefined) return cached;
     const pq = prepareQuery(q);
-    const state: PreparedState = { pq, groups: groupSpecs(pq), fields: this.fieldsFor(pq) };
+    const state: PreparedState = { key: q, pq, groups: groupSpecs(pq), fields: this.fieldsFor(pq) };
     this.preparedQueries.set(q, state);
     return state;
   }
 
   /**
-   * Documents with every query word; when there are none, words are dropped one at a time until
-   * something matches: words no document has first, then the most common ones (as Meilisearch's
-   * `frequency` matching strategy does). `first` is the match with every word when already known.
+   * The query with fewer and fewer words, in the order they are tried when nothing has every word
+   * (none for one word or a phrase): words no document has go first, then the most common ones
+   * (they say the least), as Meilisearch's `frequency` matching strategy does.
    */
-  private matchRelaxed(prepared: PreparedState, allowed: Bits, scores: boolean, first?: Matches): Matches {
+  private relaxations(prepared: PreparedState): PreparedState[] {
     const { pq } = prepared;
-    const all = first ?? this.match(prepared, allowed, scores);
-    if (all.n > 0 || pq.groups.length < 2 || pq.phrases.length > 0) return all;
+    if (pq.groups.length < 2 || pq.phrases.length > 0) return [];
     const sizes = this.index.groupSizes(prepared.groups, prepared.fields, FIELD_BOOST);
     // Words found nowhere go first, then the most common ones (they say the least).
     const rank = (i: number): number => (sizes[i] === 0 ? Number.POSITIVE_INFINITY : (sizes[i] ?? 0));
     const order = pq.groups.map((_, i) => i).sort((a, b) => rank(b) - rank(a));
+    const states: PreparedState[] = [];
     let kept = pq.groups;
     for (const drop of order.slice(0, -1)) {
       const dropped = pq.groups[drop];
       kept = kept.filter((g) => g !== dropped);
-      const relaxed = this.match(this.relaxedState(prepared, kept), allowed, scores);
-      if (relaxed.n > 0) return relaxed;
+      states.push(this.relaxedState(prepared, kept));
     }
-    return all;
+    return states;
   }
 
   /** The prepared query with only `kept` groups, kept with it so the index reuses its compiled form. */
@@ -606,7 +780,7 @@ export class EmbeddedSearchEngine extends SearchEngine {
     let state = prepared.relaxed.get(key);
     if (state === undefined) {
       const pq = { ...prepared.pq, groups: kept };
-      state = { pq, groups: groupSpecs(pq), fields: prepared.fields };
+      state = { key: `${prepared.key}\u0003${key}`, pq, groups: groupSpecs(pq), fields: prepared.fields };
       prepared.relaxed.set(key, state);
     }
     return state;
@@ -622,17 +796,20 @@ export class EmbeddedSearchEngine extends SearchEngine {
       boosts: FIELD_BOOST,
       scores,
       allowed,
-      verify:
-        pq.phrases.length === 0
-          ? undefined
-          : (slot) => {
-              const doc = this.docs[slot];
-              if (doc === undefined) return false;
-              const haystack = (this.haystacks[slot] ??= phraseHaystack(doc));
-              return pq.phrases.every((p) => containsPhrase(haystack, p));
-            },
+      verify: this.phraseCheck(pq),
     });
     return { ...found, bits: null };
+  }
+
+  /** The check of the query's quoted phrases on a matching slot (none without phrases). */
+  private phraseCheck(pq: PreparedQuery): ((slot: number) => boolean) | undefined {
+    if (pq.phrases.length === 0) return undefined;
+    return (slot) => {
+      const doc = this.docs[slot];
+      if (doc === undefined) return false;
+      const haystack = (this.haystacks[slot] ??= phraseHaystack(doc));
+      return pq.phrases.every((p) => containsPhrase(haystack, p));
+    };
   }
 
   /** The matches that are also in `allowed`, in the same order with the same scores. */
@@ -682,7 +859,7 @@ export class EmbeddedSearchEngine extends SearchEngine {
    * Relevance (and short lists) go through a bounded heap; long lists in a column order walk that
    * presorted order and keep the matching slots.
    */
-  private top(m: Matches, sort: SearchSort, window: number): { slot: number; score?: number }[] {
+  private top(m: Matches, sort: SearchSort, window: number): Ranked[] {
     if (m.n === 0) return [];
     if (sort !== 'relevance') {
       const live = this.idToSlot.size;
@@ -760,7 +937,7 @@ export class EmbeddedSearchEngine extends SearchEngine {
    * For a Latin word that is not in the index, the closest indexed word (see pickCorrection),
    * offered only if the corrected query finds something this viewer may see.
    */
-  private didYouMean(pq: PreparedQuery, visible: Bits, masks: FilterMasks): string | undefined {
+  private didYouMean(pq: PreparedQuery, visible: () => Bits, masks: FilterMasks): string | undefined {
     let corrected = pq.normalized;
     for (const word of pq.latinWords) {
       const budget = editBudget(word);
@@ -774,7 +951,7 @@ export class EmbeddedSearchEngine extends SearchEngine {
       if (fix !== undefined) corrected = replaceLatinWord(corrected, word, fix);
     }
     if (corrected === pq.normalized) return undefined;
-    const allowed = visible.slice();
+    const allowed = visible().slice();
     this.columns.applyFilters(allowed, masks);
     return this.match(this.prepare(corrected), allowed, false).n > 0 ? corrected : undefined;
   }

@@ -2,7 +2,7 @@ import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/p
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SearchSnapshotCorruptError } from '../search.errors.js';
-import type { SearchViewer } from '../search.types.js';
+import type { ResourceSearchDocument, SearchViewer } from '../search.types.js';
 import { ALL_CONTRACT_DOCS, VIEWERS } from '../testing/contract-fixtures.js';
 import { isVisibleTo } from '../visibility.js';
 import { describeSearchEngineContract, localEngineFactory } from '../testing/search-engine.contract.js';
@@ -173,5 +173,52 @@ describe('EmbeddedSearchEngine specifics', () => {
     expect(r.hits.every((h) => h.doc.title.includes('勾股') || h.doc.description.includes('勾股'))).toBe(
       true,
     );
+  });
+
+  it('answers each viewer by what they see, also when the same question comes from many', async () => {
+    const owner = VIEWERS.outsiderC;
+    const template = ALL_CONTRACT_DOCS[0];
+    const doc = (over: Partial<ResourceSearchDocument>): ResourceSearchDocument => ({
+      ...template,
+      subject: 'physics',
+      authorId: owner.userId,
+      schoolId: owner.schoolId ?? '',
+      regionId: owner.regionId ?? '',
+      ...over,
+    });
+    // A draft only its author sees has every word of the question; a public resource has one.
+    await engine.upsert([
+      doc({ id: 'draft-mars', title: '勾股定理 火星探测 草稿', status: 'draft', visibility: 'private' }),
+      doc({
+        id: 'public-mars',
+        title: '火星探测 科普',
+        description: '火星',
+        status: 'published',
+        visibility: 'public',
+      }),
+    ]);
+    try {
+      const question = { q: '勾股定理 火星探测' };
+      for (let round = 0; round < 2; round += 1) {
+        // No word is dropped for the author…
+        const mine = await engine.search(question, owner);
+        expect(mine.hits.map((h) => h.id)).toEqual(['draft-mars']);
+        expect(mine.total).toBe(1);
+        // …while anyone else asking the same right after gets the question without its
+        // commoner word (勾股定理), and never the draft.
+        const theirs = await engine.search(question, VIEWERS.authorA1);
+        expect(theirs.hits.map((h) => h.id)).toEqual(['public-mars']);
+        expect(theirs.facets.subject).toEqual({ physics: 1 });
+      }
+      const filtered = { q: '勾股定理 火星探测', filters: { subject: ['physics'] } };
+      const mine = await engine.searchWithFacets(filtered, owner);
+      expect(mine.result.hits.map((h) => h.id)).toEqual(['draft-mars']);
+      expect(mine.facets.subject).toEqual({ physics: 1 });
+      const theirs = await engine.searchWithFacets(filtered, VIEWERS.authorA1);
+      expect(theirs.result.hits.map((h) => h.id)).toEqual(['public-mars']);
+      expect(theirs.facets.subject).toEqual({ physics: 1 });
+    } finally {
+      await engine.delete(['draft-mars', 'public-mars']);
+    }
   });
 });
