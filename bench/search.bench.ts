@@ -29,6 +29,8 @@
  *           cached answers), then as `counters` rows (cached answers kept until they expire)
  *
  * for a mix of 30 teacher queries (a third with facet filters) by 16 viewers in different schools.
+ * Before the HTTP phases, the same mix is timed against the engine alone (the port call the API
+ * makes, one at a time), so the report shows what the search costs apart from HTTP and the reply.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -39,13 +41,22 @@ import { fileURLToPath } from 'node:url';
 import { TokenService } from '@tongke/auth';
 import { loadConfig, type AppConfig } from '@tongke/config';
 import { createTestDatabase, type TestDatabase } from '@tongke/database';
-import { SearchEngine, ThreadedSearchEngine, type ResourceSearchDocument } from '@tongke/search';
+import { SEARCH_FACET_NAMES, type SearchSortOrder } from '@tongke/contracts';
+import {
+  SearchEngine,
+  ThreadedSearchEngine,
+  type ResourceSearchDocument,
+  type SearchFilters,
+  type SearchQuery,
+  type SearchViewer,
+} from '@tongke/search';
 import { DataSource } from 'typeorm';
 import { principalOf } from '../apps/api/src/auth/auth.service.js';
 import { createApiApp } from '../apps/api/src/bootstrap.js';
 import { enqueueResourceChange } from '../apps/api/src/library/resources/resource-outbox.js';
 import { SearchIndexer } from '../apps/api/src/search/indexer/search-indexer.service.js';
 import { SearchSettings } from '../apps/api/src/search/search.settings.js';
+import { viewerOf } from '../apps/api/src/search/search.service.js';
 import { isFlushable } from '../apps/api/src/search/search-engine.provider.js';
 import { BENCH_REGIONS, BENCH_SCHOOLS, rng, syntheticDocs } from '../libs/search/bench/synthetic-corpus.js';
 import { User } from '@tongke/database';
@@ -94,6 +105,20 @@ interface Settings {
   /** Downloads counted per second while the phase runs (0: none), and the outbox row they write. */
   downloadsPerSecond?: number;
   downloadOp?: 'counters' | 'upsert';
+}
+
+/** Asks the child to time the engine alone (see engineAlone). */
+interface EngineRequest {
+  type: 'engine';
+  rounds: number;
+}
+
+interface EngineTiming {
+  type: 'engine';
+  calls: number;
+  p50: number;
+  p99: number;
+  mean: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -392,20 +417,19 @@ async function serve(): Promise<void> {
   const tokenService = app.get(TokenService);
   const r = rng(7);
   const tokens: string[] = [];
+  const viewers: SearchViewer[] = [];
   for (let i = 0; i < VIEWERS; i += 1) {
     const n = Math.floor(r() * USERS);
-    tokens.push(
-      tokenService.signAccess(
-        principalOf({
-          id: userId(n),
-          role: 'teacher',
-          regionId: regionId((n % BENCH_SCHOOLS) % BENCH_REGIONS),
-          schoolId: schoolId(n % BENCH_SCHOOLS),
-          isMasterTeacher: false,
-          displayName: `教师${n}`,
-        } as User),
-      ),
-    );
+    const principal = principalOf({
+      id: userId(n),
+      role: 'teacher',
+      regionId: regionId((n % BENCH_SCHOOLS) % BENCH_REGIONS),
+      schoolId: schoolId(n % BENCH_SCHOOLS),
+      isMasterTeacher: false,
+      displayName: `教师${n}`,
+    } as User);
+    tokens.push(tokenService.signAccess(principal));
+    viewers.push(viewerOf(principal));
   }
 
   const expressApp = app.getHttpAdapter().getInstance() as http.RequestListener;
@@ -421,7 +445,11 @@ async function serve(): Promise<void> {
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   const settings = app.get(SearchSettings);
   const counting = downloadCounter(ds);
-  process.on('message', (m: Settings) => {
+  process.on('message', (m: Settings | EngineRequest) => {
+    if (m.type === 'engine') {
+      void engineAlone(engine, viewers, m.rounds).then((timing) => process.send?.(timing));
+      return;
+    }
     if (m.type === 'settings') {
       settings.resultCacheSize = m.resultCacheSize;
       void counting(m.downloadsPerSecond ?? 0, m.downloadOp ?? 'counters').then(() =>
@@ -459,6 +487,55 @@ async function serve(): Promise<void> {
         process.exit(0);
       });
   });
+}
+
+/** A mix entry as the API passes it to the engine (SearchService: filters sorted, newest for no words). */
+function engineQuery(params: string): SearchQuery {
+  const p = new URLSearchParams(params);
+  const q = p.get('q') ?? '';
+  const filters: SearchFilters = {};
+  for (const facet of SEARCH_FACET_NAMES) {
+    const values = p.get(facet);
+    if (values) filters[facet] = values.split(',').sort();
+  }
+  const requested = (p.get('sort') ?? 'relevance') as SearchSortOrder;
+  return {
+    q,
+    filters,
+    sort: q === '' && requested === 'relevance' ? 'newest' : requested,
+    page: Number(p.get('page') ?? 1),
+    pageSize: 20,
+  };
+}
+
+/**
+ * The engine alone: the mix's calls one at a time, each (query, viewer) pair `rounds` ÷ 16 times
+ * (the first round not counted), through the same port call the API makes (with the engine on its
+ * thread, the hop included): what the search costs apart from HTTP, Nest and the JSON reply.
+ */
+async function engineAlone(
+  engine: SearchEngine,
+  viewers: SearchViewer[],
+  rounds: number,
+): Promise<EngineTiming> {
+  const queries = QUERIES.map((entry) => engineQuery(entry.params));
+  const times: number[] = [];
+  for (let round = 0; round < rounds; round += 1) {
+    for (const [i, query] of queries.entries()) {
+      const viewer = viewers[(round + i) % viewers.length];
+      const t = performance.now();
+      await engine.searchWithFacets(query, viewer);
+      if (round > 0) times.push(performance.now() - t);
+    }
+  }
+  const sorted = [...times].sort((a, b) => a - b);
+  return {
+    type: 'engine',
+    calls: times.length,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    mean: times.reduce((a, b) => a + b, 0) / Math.max(1, times.length),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -660,6 +737,17 @@ async function main(): Promise<void> {
         `its title edited ${ready.oneChangeMs.toFixed(1)} ms, its download count ${ready.oneCountMs.toFixed(1)} ms`,
     );
   const { port, tokens } = ready;
+  if (ENDPOINTS.has('search') || ENDPOINTS.has('cached')) {
+    const engineTiming = await new Promise<EngineTiming>((resolve) => {
+      child.once('message', (m: EngineTiming) => resolve(m));
+      child.send({ type: 'engine', rounds: 49 } satisfies EngineRequest);
+    });
+    console.log(
+      `Engine alone (searchWithFacets, one call at a time, ${engineTiming.calls} calls of the ${QUERIES.length} queries × ${VIEWERS} viewers, ` +
+        `${ready.engineHeapMb === null ? 'in the API process' : 'the hop to its thread included'}): ` +
+        `p50 ${f1(engineTiming.p50)} ms, p99 ${f1(engineTiming.p99)} ms, mean ${f1(engineTiming.mean)} ms`,
+    );
+  }
   const searchPath = (q: (typeof QUERIES)[number]): string => `/api/search?${q.params}`;
   const results: PhaseResult[] = [];
   try {
