@@ -30,7 +30,7 @@
  *
  * for a mix of 30 teacher queries (a third with facet filters) by 16 viewers in different schools.
  * Before the HTTP phases, the same mix is timed against the engine alone (the port call the API
- * makes, one at a time), so the report shows what the search costs apart from HTTP and the reply.
+ * makes, one at a time), so the report shows what the search costs apart from HTTP and Nest.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -511,7 +511,7 @@ function engineQuery(params: string): SearchQuery {
 /**
  * The engine alone: the mix's calls one at a time, each (query, viewer) pair `rounds` ÷ 16 times
  * (the first round not counted), through the same port call the API makes (with the engine on its
- * thread, the hop included): what the search costs apart from HTTP, Nest and the JSON reply.
+ * thread, the hop included): what the search costs apart from HTTP and Nest.
  */
 async function engineAlone(
   engine: SearchEngine,
@@ -524,7 +524,7 @@ async function engineAlone(
     for (const [i, query] of queries.entries()) {
       const viewer = viewers[(round + i) % viewers.length];
       const t = performance.now();
-      await engine.searchWithFacets(query, viewer);
+      await engine.searchAnswer(query, viewer, { disjunctiveFacets: true });
       if (round > 0) times.push(performance.now() - t);
     }
   }
@@ -743,7 +743,7 @@ async function main(): Promise<void> {
       child.send({ type: 'engine', rounds: 49 } satisfies EngineRequest);
     });
     console.log(
-      `Engine alone (searchWithFacets, one call at a time, ${engineTiming.calls} calls of the ${QUERIES.length} queries × ${VIEWERS} viewers, ` +
+      `Engine alone (searchAnswer: the page rendered as JSON, one call at a time, ${engineTiming.calls} calls of the ${QUERIES.length} queries × ${VIEWERS} viewers, ` +
         `${ready.engineHeapMb === null ? 'in the API process' : 'the hop to its thread included'}): ` +
         `p50 ${f1(engineTiming.p50)} ms, p99 ${f1(engineTiming.p99)} ms, mean ${f1(engineTiming.mean)} ms`,
     );

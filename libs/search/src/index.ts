@@ -1,4 +1,13 @@
-export { SearchEngine } from './search-engine.js';
+export { SearchEngine, type SearchAnswerOptions } from './search-engine.js';
+export {
+  facetLabel,
+  renderSearchAnswer,
+  toFacetBuckets,
+  toSearchHitDto,
+  toSearchResponse,
+  toSuggestionDto,
+  type RenderedSearchAnswer,
+} from './answer/search-response.js';
 export * from './search.types.js';
 export * from './search.errors.js';
 export { isVisibleTo } from './visibility.js';

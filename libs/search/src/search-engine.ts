@@ -9,6 +9,12 @@ import {
   type SearchSuggestion,
   type SearchViewer,
 } from './search.types.js';
+import { renderSearchAnswer, type RenderedSearchAnswer } from './answer/search-response.js';
+
+export interface SearchAnswerOptions {
+  /** Count each filtered facet without its own filter (see `disjunctiveFacetCounts`). */
+  disjunctiveFacets: boolean;
+}
 
 /**
  * The search port. Abstract (not an interface) so that Nest can use the class itself as the
@@ -43,6 +49,24 @@ export abstract class SearchEngine {
     const filtered = SEARCH_FACETS.some((facet) => (query.filters?.[facet]?.length ?? 0) > 0);
     const facets = filtered ? await this.disjunctiveFacetCounts(query, viewer, result) : result.facets;
     return { result, facets };
+  }
+
+  /**
+   * The page as the REST API sends it (`SearchResponseDto` as JSON bytes, with its ETag): with
+   * the sidebar's disjunctive counts when asked, the result's own counts otherwise. An adapter
+   * whose index lives on another thread renders it there and hands over one buffer.
+   */
+  async searchAnswer(
+    query: SearchQuery,
+    viewer: SearchViewer,
+    options: SearchAnswerOptions,
+  ): Promise<RenderedSearchAnswer> {
+    if (options.disjunctiveFacets) {
+      const { result, facets } = await this.searchWithFacets(query, viewer);
+      return renderSearchAnswer(query, result, facets);
+    }
+    const result = await this.search(query, viewer);
+    return renderSearchAnswer(query, result, result.facets);
   }
 
   /**

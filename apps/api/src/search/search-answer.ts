@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import type { SearchResponseDto } from '@tongke/contracts';
+import type { RenderedSearchAnswer } from '@tongke/search';
 import type { Response } from 'express';
 
 /**
@@ -12,11 +11,10 @@ export interface SearchAnswer {
   readonly etag: string;
 }
 
-export function serializeAnswer(dto: SearchResponseDto): SearchAnswer {
-  const body = Buffer.from(JSON.stringify(dto), 'utf8');
-  // The same weak validator Express derives for JSON bodies (length and SHA-1 of the bytes).
-  const hash = createHash('sha1').update(body).digest('base64').slice(0, 27);
-  return { body, etag: `W/"${body.length.toString(16)}-${hash}"` };
+/** The engine's rendered page as the API keeps and sends it (the bytes are not copied). */
+export function answerOf(rendered: RenderedSearchAnswer): SearchAnswer {
+  const { body, etag } = rendered;
+  return { body: Buffer.from(body.buffer, body.byteOffset, body.byteLength), etag };
 }
 
 /**

@@ -1,5 +1,13 @@
 import type { Principal } from '@tongke/auth';
-import { SEARCH_FACETS, type SearchEngine, type SearchFacetCounts, type SearchResult } from '@tongke/search';
+import {
+  renderSearchAnswer,
+  SEARCH_FACETS,
+  type RenderedSearchAnswer,
+  type SearchEngine,
+  type SearchFacetCounts,
+  type SearchQuery,
+  type SearchResult,
+} from '@tongke/search';
 import type { IndexChange, SearchIndexer } from './indexer/search-indexer.service.js';
 import { SearchService } from './search.service.js';
 import { SearchSettings } from './search.settings.js';
@@ -26,9 +34,9 @@ const result = (total: number): SearchResult => ({
 function fakeEngine() {
   const asked: ((r: SearchResult) => void)[] = [];
   const engine = {
-    searchWithFacets: () =>
-      new Promise<{ result: SearchResult; facets: SearchFacetCounts }>((resolve) => {
-        asked.push((r) => resolve({ result: r, facets: r.facets }));
+    searchAnswer: (query: SearchQuery) =>
+      new Promise<RenderedSearchAnswer>((resolve) => {
+        asked.push((r) => resolve(renderSearchAnswer(query, r, r.facets)));
       }),
   } as unknown as SearchEngine;
   return { engine, asked };
@@ -113,10 +121,10 @@ describe('SearchService: one engine question for the same question asked at once
 
   it('lets a failed question be asked again', async () => {
     const { engine, asked } = fakeEngine();
-    const answered = engine.searchWithFacets.bind(engine);
+    const answered = engine.searchAnswer.bind(engine);
     let calls = 0;
     const flaky = {
-      searchWithFacets: (...args: Parameters<SearchEngine['searchWithFacets']>) => {
+      searchAnswer: (...args: Parameters<SearchEngine['searchAnswer']>) => {
         calls += 1;
         return calls === 1 ? Promise.reject(new Error('engine down')) : answered(...args);
       },

@@ -5,7 +5,6 @@ import {
   SEARCH_LIMITS,
   type SearchReindexResponse,
   type SearchRequest,
-  type SearchResponseDto,
   type SearchSortOrder,
   type SearchSuggestRequest,
   type SearchSuggestResponse,
@@ -13,14 +12,14 @@ import {
 import {
   SearchEngine,
   SearchUnavailableError,
+  toSuggestionDto,
   type SearchFilters,
   type SearchQuery,
   type SearchViewer,
 } from '@tongke/search';
 import { SearchIndexer } from './indexer/search-indexer.service.js';
-import { serializeAnswer, type SearchAnswer } from './search-answer.js';
+import { answerOf, type SearchAnswer } from './search-answer.js';
 import { SearchErrors } from './search.errors.js';
-import { toFacetBuckets, toSearchHitDto, toSuggestionDto } from './search.mappers.js';
 import { SearchResultCache } from './search-result-cache.js';
 import { SearchSettings } from './search.settings.js';
 
@@ -113,13 +112,13 @@ export class SearchService implements OnModuleDestroy {
     ]);
     const cached = this.cache.get(key);
     if (cached !== undefined) return Promise.resolve(cached);
-    if (!this.cache.enabled) return this.answer(query, viewer, sort);
+    if (!this.cache.enabled) return this.answer(query, viewer);
     // The same question already on its way to the engine (a double submit, a retry, many
     // requests at once for a popular page) shares that answer instead of asking again.
     const pending = this.inflight.get(key);
     if (pending !== undefined) return pending;
     const generation = this.generation;
-    const answer = this.answer(query, viewer, sort).then((a) => {
+    const answer = this.answer(query, viewer).then((a) => {
       // An answer computed before the index changed is not kept: it may miss the change.
       if (generation === this.generation) this.cache.set(key, a);
       return a;
@@ -136,38 +135,14 @@ export class SearchService implements OnModuleDestroy {
     if (this.inflight.get(key) === answer) this.inflight.delete(key);
   }
 
-  /** Asks the engine and serializes its answer. */
-  private async answer(
-    query: SearchQuery,
-    viewer: SearchViewer,
-    sort: SearchSortOrder,
-  ): Promise<SearchAnswer> {
-    const q = query.q;
-    const filters = query.filters ?? {};
-
+  /** Asks the engine for the rendered page (on the search thread, for the embedded engine). */
+  private async answer(query: SearchQuery, viewer: SearchViewer): Promise<SearchAnswer> {
     // A filtered facet is counted without its own filter (every other filter still applies), so
     // the sidebar keeps showing the values one could add or switch to.
-    const { result, facets } = await guarded(async () => {
-      if (this.settings.disjunctiveFacets) return this.engine.searchWithFacets(query, viewer);
-      const plain = await this.engine.search(query, viewer);
-      return { result: plain, facets: plain.facets };
-    });
-    const pageSize = result.pageSize;
-    const dto: SearchResponseDto = {
-      q,
-      hits: result.hits.map(toSearchHitDto),
-      total: result.total,
-      page: result.page,
-      pageSize,
-      pageCount: Math.min(
-        Math.ceil(result.total / pageSize),
-        Math.floor(SEARCH_LIMITS.resultWindow / pageSize),
-      ),
-      sort,
-      facets: toFacetBuckets(facets, filters),
-      didYouMean: result.didYouMean ?? null,
-    };
-    return serializeAnswer(dto);
+    const rendered = await guarded(() =>
+      this.engine.searchAnswer(query, viewer, { disjunctiveFacets: this.settings.disjunctiveFacets }),
+    );
+    return answerOf(rendered);
   }
 
   async suggest(p: Principal, req: SearchSuggestRequest): Promise<SearchSuggestResponse> {

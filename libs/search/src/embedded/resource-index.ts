@@ -81,11 +81,10 @@ interface GroupList {
   ids: Int32Array;
   scores: Float64Array;
   /**
-   * For long lists, each shortId's index in `ids` (-1: absent), built on the first lookup by
-   * document (matchSlots): one read instead of a binary search through a list that is most of
-   * the index.
+   * For long lists, each shortId's score (NaN: absent), built on the first lookup by document
+   * (matchSlots): one read instead of a binary search through a list that is most of the index.
    */
-  positions?: Int32Array;
+  byShortId?: Float64Array;
 }
 
 /**
@@ -99,7 +98,7 @@ const GROUP_LIST_OVERHEAD_BYTES = 64;
 const sizeOfGroupList = (list: GroupList): number =>
   list.ids.byteLength +
   list.scores.byteLength +
-  (list.positions?.byteLength ?? 0) +
+  (list.byShortId?.byteLength ?? 0) +
   GROUP_LIST_OVERHEAD_BYTES;
 
 /** The first index at or after `from` whose id is ≥ `id` (galloping, then binary search). */
@@ -237,6 +236,8 @@ function walkAll(lists: readonly GroupList[], driverAt: number, w: Walk): number
 export class ResourceIndex extends MiniSearch<IndexRecord> {
   /** shortId (MiniSearch's internal document number) → slot, -1 once discarded. */
   private shortToSlot = new Int32Array(0);
+  /** slot → its live shortId, -1 when none (a typed array: matchSlots reads it per candidate). */
+  private slotToShort = new Int32Array(0);
   /** Per field id: number of distinct terms of each document in that field, by shortId. */
   private lengths: Float32Array[] = [];
   private readonly pool: Float64Array[] = [];
@@ -283,6 +284,12 @@ export class ResourceIndex extends MiniSearch<IndexRecord> {
       });
     }
     this.shortToSlot[shortId] = slot;
+    if (slot >= this.slotToShort.length) {
+      const grown = new Int32Array(Math.max(1024, slot * 2)).fill(-1);
+      grown.set(this.slotToShort);
+      this.slotToShort = grown;
+    }
+    this.slotToShort[slot] = shortId;
     const fieldLengths = this._fieldLength.get(shortId) ?? [];
     for (let f = 0; f < this.lengths.length; f += 1) {
       const lengths = this.lengths[f];
@@ -302,6 +309,7 @@ export class ResourceIndex extends MiniSearch<IndexRecord> {
     const shortId = this._idToShortId.get(slot);
     super.discard(slot);
     if (shortId !== undefined) this.shortToSlot[shortId] = -1;
+    if (slot < this.slotToShort.length) this.slotToShort[slot] = -1;
   }
 
   override async vacuum(options?: VacuumOptions): Promise<void> {
@@ -609,19 +617,19 @@ export class ResourceIndex extends MiniSearch<IndexRecord> {
   }
 
   /**
-   * A long list's position index (see GroupList.positions), built once and then counted in the
+   * A long list's scores by shortId (see GroupList.byShortId), built once and then counted in the
    * list's size; undefined for a list short enough to search (an eighth of the documents or less).
    */
-  private positionsOf(group: CompiledGroup, list: GroupList): Int32Array | undefined {
-    if (list.positions !== undefined) return list.positions;
+  private scoresByShortId(group: CompiledGroup, list: GroupList): Float64Array | undefined {
+    if (list.byShortId !== undefined) return list.byShortId;
     const size = this._nextId + 1;
     if (list.ids.length * 8 < size) return undefined;
-    const positions = new Int32Array(size).fill(-1);
-    for (let i = 0; i < list.ids.length; i += 1) positions[list.ids[i]] = i;
-    list.positions = positions;
-    // Set again, so that the bound on kept lists counts the index too.
+    const byShortId = new Float64Array(size).fill(Number.NaN);
+    for (let i = 0; i < list.ids.length; i += 1) byShortId[list.ids[i]] = list.scores[i];
+    list.byShortId = byShortId;
+    // Set again, so that the bound on kept lists counts it too.
     if (this.groupLists.get(group) === list) this.groupLists.set(group, list);
-    return positions;
+    return byShortId;
   }
 
   /**
@@ -635,28 +643,29 @@ export class ResourceIndex extends MiniSearch<IndexRecord> {
     if (found === null || candidates.length === 0)
       return { slots: new Int32Array(0), scores: new Float64Array(0), n: 0 };
     const { groups, lists } = found;
-    const positions = lists.map((list, g) => this.positionsOf(groups[g], list));
+    const dense = lists.map((list, g) => this.scoresByShortId(groups[g], list));
     const { scores: withScores, verify } = options;
     const slots = new Int32Array(candidates.length);
     const scores = new Float64Array(withScores ? candidates.length : 0);
     const parts = new Float64Array(lists.length);
+    const slotToShort = this.slotToShort;
     let n = 0;
     candidates: for (let c = 0; c < candidates.length; c += 1) {
       const slot = candidates[c];
-      const shortId = this._idToShortId.get(slot);
-      if (shortId === undefined || this.shortToSlot[shortId] !== slot) continue;
+      const shortId = slot < slotToShort.length ? slotToShort[slot] : -1;
+      if (shortId < 0) continue;
       for (let g = 0; g < lists.length; g += 1) {
-        const list = lists[g];
-        const at = positions[g];
-        let j: number;
-        if (at === undefined) {
-          j = seek(list.ids, 0, shortId);
+        const byShortId = dense[g];
+        if (byShortId === undefined) {
+          const list = lists[g];
+          const j = seek(list.ids, 0, shortId);
           if (j >= list.ids.length || list.ids[j] !== shortId) continue candidates;
+          parts[g] = list.scores[j];
         } else {
-          j = shortId < at.length ? at[shortId] : -1;
-          if (j < 0) continue candidates;
+          const score = shortId < byShortId.length ? byShortId[shortId] : Number.NaN;
+          if (Number.isNaN(score)) continue candidates;
+          parts[g] = score;
         }
-        parts[g] = list.scores[j];
       }
       if (verify !== undefined && !verify(slot)) continue;
       slots[n] = slot;

@@ -3,7 +3,8 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { getHeapStatistics } from 'node:v8';
 import { Worker } from 'node:worker_threads';
-import { SearchEngine } from '../search-engine.js';
+import type { RenderedSearchAnswer } from '../answer/search-response.js';
+import { SearchEngine, type SearchAnswerOptions } from '../search-engine.js';
 import {
   SearchError,
   SearchInvalidDocumentError,
@@ -182,6 +183,16 @@ export class ThreadedSearchEngine extends SearchEngine {
   ): Promise<{ result: SearchResult; facets: SearchFacetCounts }> {
     await this.ensureReady();
     return this.call('searchWithFacets', query, viewer);
+  }
+
+  /** Rendered on the thread: the API thread receives the bytes (transferred) and the ETag. */
+  override async searchAnswer(
+    query: SearchQuery,
+    viewer: SearchViewer,
+    options: SearchAnswerOptions,
+  ): Promise<RenderedSearchAnswer> {
+    await this.ensureReady();
+    return this.call('searchAnswer', query, viewer, options);
   }
 
   async suggest(prefix: string, viewer: SearchViewer, limit?: number): Promise<SearchSuggestion[]> {

@@ -60,6 +60,20 @@ describe('ThreadedSearchEngine', () => {
         expect(await engine.disjunctiveFacetCounts(query, viewer, a)).toEqual(
           await inProcess.disjunctiveFacetCounts(query, viewer, b),
         );
+        // The page rendered on the thread is the in-process page, byte for byte, with its ETag.
+        for (const disjunctiveFacets of [true, false]) {
+          const [threaded, local] = [
+            await engine.searchAnswer(query, viewer, { disjunctiveFacets }),
+            await inProcess.searchAnswer(query, viewer, { disjunctiveFacets }),
+          ];
+          expect(Buffer.from(threaded.body).toString('utf8')).toBe(Buffer.from(local.body).toString('utf8'));
+          expect(threaded.etag).toBe(local.etag);
+          const page = JSON.parse(Buffer.from(threaded.body).toString('utf8')) as {
+            total: number;
+            q: string;
+          };
+          expect(page).toMatchObject({ q: query.q, total: a.total });
+        }
       }
     await inProcess.close();
   });

@@ -8,6 +8,8 @@ import type {
   SearchViewer,
 } from '../../search.types.js';
 import type { SearchErrorCode } from '../../search.errors.js';
+import type { SearchAnswerOptions } from '../../search-engine.js';
+import type { RenderedSearchAnswer } from '../../answer/search-response.js';
 
 /**
  * The messages between `ThreadedSearchEngine` (the API's thread) and the search thread: one
@@ -23,6 +25,11 @@ export interface SearchThreadOps {
   searchWithFacets: {
     args: [query: SearchQuery, viewer: SearchViewer];
     value: { result: SearchResult; facets: SearchFacetCounts };
+  };
+  /** The page rendered on the thread (see `SearchEngine.searchAnswer`); its body is transferred. */
+  searchAnswer: {
+    args: [query: SearchQuery, viewer: SearchViewer, options: SearchAnswerOptions];
+    value: RenderedSearchAnswer;
   };
   suggest: {
     args: [prefix: string, viewer: SearchViewer, limit: number | undefined];

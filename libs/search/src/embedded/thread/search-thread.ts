@@ -47,6 +47,7 @@ const handlers: Handlers = {
   delete: (ids) => engine.delete(ids),
   search: (query, viewer) => engine.search(query, viewer),
   searchWithFacets: (query, viewer) => engine.searchWithFacets(query, viewer),
+  searchAnswer: (query, viewer, options) => engine.searchAnswer(query, viewer, options),
   suggest: (prefix, viewer, limit) => engine.suggest(prefix, viewer, limit),
   count: () => engine.count(),
   clear: () => engine.clear(),
@@ -62,6 +63,18 @@ function toThreadError(error: unknown): SearchThreadError {
   return { name: 'Error', code: null, message: String(error) };
 }
 
+/** A rendered answer's body is handed over rather than copied (it owns its whole buffer). */
+function transferOf(value: unknown): ArrayBuffer[] {
+  if (typeof value !== 'object' || value === null || !('body' in value)) return [];
+  const { body } = value;
+  return body instanceof Uint8Array &&
+    body.buffer instanceof ArrayBuffer &&
+    body.byteOffset === 0 &&
+    body.byteLength === body.buffer.byteLength
+    ? [body.buffer]
+    : [];
+}
+
 port.on('message', (request: SearchThreadRequest) => {
   const handler = handlers[request.op] as ((...args: unknown[]) => Promise<unknown>) | undefined;
   Promise.resolve()
@@ -70,7 +83,8 @@ port.on('message', (request: SearchThreadRequest) => {
       return handler(...request.args);
     })
     .then(
-      (value) => port.postMessage({ id: request.id, ok: true, value } satisfies SearchThreadReply),
+      (value) =>
+        port.postMessage({ id: request.id, ok: true, value } satisfies SearchThreadReply, transferOf(value)),
       (error: unknown) =>
         port.postMessage({
           id: request.id,

@@ -1,13 +1,33 @@
+import { createHash } from 'node:crypto';
 import {
   labelOf,
   SEARCH_FACET_NAMES,
+  SEARCH_LIMITS,
   type LabelledCode,
   type SearchFacet,
   type SearchFacetBucketDto,
   type SearchHitDto,
+  type SearchResponseDto,
   type SearchSuggestionDto,
 } from '@tongke/contracts';
-import type { SearchFacetCounts, SearchHit, SearchSuggestion } from '@tongke/search';
+import type {
+  SearchFacetCounts,
+  SearchHit,
+  SearchQuery,
+  SearchResult,
+  SearchSuggestion,
+} from '../search.types.js';
+
+/**
+ * A search page as the REST API sends it: the JSON bytes of a `SearchResponseDto` and their ETag.
+ * Rendered where the answer is found (on the search thread, for the embedded engine), so the API
+ * receives one buffer instead of an object graph to copy, map and serialize.
+ */
+export interface RenderedSearchAnswer {
+  /** UTF-8 JSON, in an ArrayBuffer of its own (it can be transferred between threads). */
+  readonly body: Uint8Array;
+  readonly etag: string;
+}
 
 type TaxonomyKind = Parameters<typeof labelOf>[0];
 
@@ -95,4 +115,40 @@ export function toFacetBuckets(
 
 export function toSuggestionDto(s: SearchSuggestion): SearchSuggestionDto {
   return { text: s.text, resourceId: s.id };
+}
+
+const utf8 = new TextEncoder();
+
+/** The response to `query` (as the API normalized it: sort, sorted filters) from the engine's answer. */
+export function toSearchResponse(
+  query: SearchQuery,
+  result: SearchResult,
+  facets: SearchFacetCounts,
+): SearchResponseDto {
+  const pageSize = result.pageSize;
+  return {
+    q: query.q,
+    hits: result.hits.map(toSearchHitDto),
+    total: result.total,
+    page: result.page,
+    pageSize,
+    pageCount: Math.min(
+      Math.ceil(result.total / pageSize),
+      Math.floor(SEARCH_LIMITS.resultWindow / pageSize),
+    ),
+    sort: query.sort ?? 'relevance',
+    facets: toFacetBuckets(facets, query.filters ?? {}),
+    didYouMean: result.didYouMean ?? null,
+  };
+}
+
+/** The response's bytes and ETag (the weak validator Express derives: length and SHA-1). */
+export function renderSearchAnswer(
+  query: SearchQuery,
+  result: SearchResult,
+  facets: SearchFacetCounts,
+): RenderedSearchAnswer {
+  const body = utf8.encode(JSON.stringify(toSearchResponse(query, result, facets)));
+  const hash = createHash('sha1').update(body).digest('base64').slice(0, 27);
+  return { body, etag: `W/"${body.length.toString(16)}-${hash}"` };
 }
