@@ -125,10 +125,17 @@ export function toSearchResponse(
   result: SearchResult,
   facets: SearchFacetCounts,
 ): SearchResponseDto {
+  return { q: query.q, hits: result.hits.map(toSearchHitDto), ...pageParts(query, result, facets) };
+}
+
+/** Everything in the response after the hits, in the order `SearchResponseDto` lists it. */
+function pageParts(
+  query: SearchQuery,
+  result: SearchResult,
+  facets: SearchFacetCounts,
+): Omit<SearchResponseDto, 'q' | 'hits'> {
   const pageSize = result.pageSize;
   return {
-    q: query.q,
-    hits: result.hits.map(toSearchHitDto),
     total: result.total,
     page: result.page,
     pageSize,
@@ -142,13 +149,39 @@ export function toSearchResponse(
   };
 }
 
-/** The response's bytes and ETag (the weak validator Express derives: length and SHA-1). */
+/**
+ * Each hit's JSON, by the document and the highlights it was made from. The embedded engine hands
+ * out the same objects until the document changes (a write replaces it) and keeps highlights per
+ * document and matched terms, so a hit shown again is not mapped and serialized again; objects
+ * no longer held drop out on their own.
+ */
+const hitJson = new WeakMap<object, WeakMap<object, string>>();
+
+function hitJsonOf(hit: SearchHit): string {
+  let byHighlights = hitJson.get(hit.doc);
+  if (byHighlights === undefined) hitJson.set(hit.doc, (byHighlights = new WeakMap()));
+  let json = byHighlights.get(hit.highlights);
+  if (json === undefined) {
+    json = JSON.stringify(toSearchHitDto(hit));
+    byHighlights.set(hit.highlights, json);
+  }
+  return json;
+}
+
+/**
+ * The response's bytes (exactly `JSON.stringify(toSearchResponse(…))`, hits joined from their
+ * kept JSON) and ETag (the weak validator Express derives: length and SHA-1).
+ */
 export function renderSearchAnswer(
   query: SearchQuery,
   result: SearchResult,
   facets: SearchFacetCounts,
 ): RenderedSearchAnswer {
-  const body = utf8.encode(JSON.stringify(toSearchResponse(query, result, facets)));
+  const rest = pageParts(query, result, facets);
+  const json =
+    `${JSON.stringify({ q: query.q }).slice(0, -1)},"hits":[${result.hits.map(hitJsonOf).join(',')}],` +
+    JSON.stringify(rest).slice(1);
+  const body = utf8.encode(json);
   const hash = createHash('sha1').update(body).digest('base64').slice(0, 27);
   return { body, etag: `W/"${body.length.toString(16)}-${hash}"` };
 }

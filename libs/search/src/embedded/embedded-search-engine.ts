@@ -167,6 +167,9 @@ interface SharedBase {
 const SHARED_BASE_BYTES = 16 * 1024 * 1024;
 const sizeOfBase = (b: SharedBase): number => b.slots.byteLength + b.scores.byteLength + 4_096;
 
+/** The highlights of a hit of a query without words: one object, so its rendered JSON is kept too. */
+const NO_HIGHLIGHTS: SearchHighlights = Object.freeze({});
+
 const PREPARED_QUERIES = 512;
 const HIGHLIGHTS = 4_096;
 
@@ -452,7 +455,7 @@ export class EmbeddedSearchEngine extends SearchEngine {
       hits.push({
         id: doc.id,
         ...(score !== undefined ? { score } : {}),
-        highlights: terms === undefined ? {} : this.highlights(slot, doc, terms, pq),
+        highlights: terms === undefined ? NO_HIGHLIGHTS : this.highlights(slot, doc, terms, pq),
         doc,
       });
     }

@@ -1,0 +1,46 @@
+import { createHash } from 'node:crypto';
+import { SEARCH_FACETS, type SearchFacetCounts, type SearchHit, type SearchResult } from '../search.types.js';
+import { ALL_CONTRACT_DOCS } from '../testing/contract-fixtures.js';
+import { renderSearchAnswer, toSearchResponse } from './search-response.js';
+
+const facets = Object.fromEntries(SEARCH_FACETS.map((f) => [f, {}])) as SearchFacetCounts;
+facets.subject = { math: 3, physics: 1 };
+
+function hitOf(n: number, highlights: SearchHit['highlights'] = {}): SearchHit {
+  const { extractedText: _text, ...doc } = ALL_CONTRACT_DOCS[n] ?? ALL_CONTRACT_DOCS[0];
+  return { id: doc.id, highlights, doc };
+}
+
+const page = (hits: SearchHit[]): SearchResult => ({ hits, total: 41, page: 2, pageSize: 20, facets });
+const text = (body: Uint8Array): string => Buffer.from(body).toString('utf8');
+
+describe('renderSearchAnswer', () => {
+  const query = { q: '勾股 "hits":[] \\ </script>', filters: { subject: ['math'] }, sort: 'newest' as const };
+
+  it('gives exactly the JSON of the response, with the ETag Express would derive', () => {
+    const hits = [hitOf(0, { title: '<mark>勾股</mark>定理' }), hitOf(1), hitOf(2)];
+    for (const result of [page(hits), page([]), { ...page(hits.slice(0, 1)), didYouMean: 'gougu' }]) {
+      const { body, etag } = renderSearchAnswer(query, result, facets);
+      expect(text(body)).toBe(JSON.stringify(toSearchResponse(query, result, facets)));
+      const sha1 = createHash('sha1').update(body).digest('base64').slice(0, 27);
+      expect(etag).toBe(`W/"${body.length.toString(16)}-${sha1}"`);
+      // The body owns its buffer, so the search thread can transfer it.
+      expect(body.byteOffset).toBe(0);
+      expect(body.byteLength).toBe(body.buffer.byteLength);
+    }
+  });
+
+  it('renders a new version of a document and new highlights, never a kept hit of an older one', () => {
+    const first = hitOf(0, { title: '<mark>勾股</mark>定理' });
+    const before = JSON.parse(text(renderSearchAnswer(query, page([first]), facets).body)) as {
+      hits: { counts: { downloads: number }; highlights: { title?: string } }[];
+    };
+    // The engine replaces a document's object on every write (here: one more download).
+    const counted: SearchHit = { ...first, doc: { ...first.doc, downloads: first.doc.downloads + 1 } };
+    const after = JSON.parse(text(renderSearchAnswer(query, page([counted]), facets).body)) as typeof before;
+    expect(after.hits[0]?.counts.downloads).toBe((before.hits[0]?.counts.downloads ?? 0) + 1);
+    const other = { ...counted, highlights: { title: '勾股<mark>定理</mark>' } };
+    const again = JSON.parse(text(renderSearchAnswer(query, page([other]), facets).body)) as typeof before;
+    expect(again.hits[0]?.highlights.title).toBe('勾股<mark>定理</mark>');
+  });
+});
