@@ -137,7 +137,7 @@ interface Ranked {
   score?: number;
 }
 
-/** The part of an answer that depends on the matches: computed alone, or from a shared base. */
+/** The part of an answer that depends on the matches (see answerShared). */
 interface Answer {
   total: number;
   facets: SearchFacetCounts;
