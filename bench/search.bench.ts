@@ -41,13 +41,11 @@ import { fileURLToPath } from 'node:url';
 import { TokenService } from '@tongke/auth';
 import { loadConfig, type AppConfig } from '@tongke/config';
 import { createTestDatabase, type TestDatabase } from '@tongke/database';
-import { SEARCH_FACET_NAMES, type SearchSortOrder } from '@tongke/contracts';
+import { SEARCH_FACET_NAMES, type SearchRequest, type SearchSortOrder } from '@tongke/contracts';
 import {
   SearchEngine,
   ThreadedSearchEngine,
   type ResourceSearchDocument,
-  type SearchFilters,
-  type SearchQuery,
   type SearchViewer,
 } from '@tongke/search';
 import { DataSource } from 'typeorm';
@@ -56,7 +54,7 @@ import { createApiApp } from '../apps/api/src/bootstrap.js';
 import { enqueueResourceChange } from '../apps/api/src/library/resources/resource-outbox.js';
 import { SearchIndexer } from '../apps/api/src/search/indexer/search-indexer.service.js';
 import { SearchSettings } from '../apps/api/src/search/search.settings.js';
-import { viewerOf } from '../apps/api/src/search/search.service.js';
+import { searchQueryOf, viewerOf } from '../apps/api/src/search/search.service.js';
 import { isFlushable } from '../apps/api/src/search/search-engine.provider.js';
 import { BENCH_REGIONS, BENCH_SCHOOLS, rng, syntheticDocs } from '../libs/search/bench/synthetic-corpus.js';
 import { User } from '@tongke/database';
@@ -489,23 +487,19 @@ async function serve(): Promise<void> {
   });
 }
 
-/** A mix entry as the API passes it to the engine (SearchService: filters sorted, newest for no words). */
-function engineQuery(params: string): SearchQuery {
+/** A mix entry as the API's request (what its validation pipe makes of the URL parameters). */
+function requestOf(params: string): SearchRequest {
   const p = new URLSearchParams(params);
-  const q = p.get('q') ?? '';
-  const filters: SearchFilters = {};
+  const req: SearchRequest = {
+    ...(p.has('q') ? { q: p.get('q') ?? '' } : {}),
+    ...(p.has('sort') ? { sort: p.get('sort') as SearchSortOrder } : {}),
+    ...(p.has('page') ? { page: Number(p.get('page')) } : {}),
+  };
   for (const facet of SEARCH_FACET_NAMES) {
     const values = p.get(facet);
-    if (values) filters[facet] = values.split(',').sort();
+    if (values) req[facet] = values.split(',');
   }
-  const requested = (p.get('sort') ?? 'relevance') as SearchSortOrder;
-  return {
-    q,
-    filters,
-    sort: q === '' && requested === 'relevance' ? 'newest' : requested,
-    page: Number(p.get('page') ?? 1),
-    pageSize: 20,
-  };
+  return req;
 }
 
 /**
@@ -518,7 +512,7 @@ async function engineAlone(
   viewers: SearchViewer[],
   rounds: number,
 ): Promise<EngineTiming> {
-  const queries = QUERIES.map((entry) => engineQuery(entry.params));
+  const queries = QUERIES.map((entry) => searchQueryOf(requestOf(entry.params)));
   const times: number[] = [];
   for (let round = 0; round < rounds; round += 1) {
     for (const [i, query] of queries.entries()) {

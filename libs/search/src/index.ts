@@ -1,13 +1,5 @@
 export { SearchEngine, type SearchAnswerOptions } from './search-engine.js';
-export {
-  facetLabel,
-  renderSearchAnswer,
-  toFacetBuckets,
-  toSearchHitDto,
-  toSearchResponse,
-  toSuggestionDto,
-  type RenderedSearchAnswer,
-} from './answer/search-response.js';
+export { renderSearchAnswer, toSuggestionDto, type RenderedSearchAnswer } from './answer/search-response.js';
 export * from './search.types.js';
 export * from './search.errors.js';
 export { isVisibleTo } from './visibility.js';

@@ -42,6 +42,20 @@ function filtersOf(req: SearchRequest): SearchFilters {
   return filters;
 }
 
+/** What the engine is asked for a request: filters sorted, newest first for a query without words. */
+export function searchQueryOf(req: SearchRequest): SearchQuery {
+  const q = req.q ?? '';
+  const requested = req.sort ?? 'relevance';
+  const sort: SearchSortOrder = q === '' && requested === 'relevance' ? 'newest' : requested;
+  return {
+    q,
+    filters: filtersOf(req),
+    sort,
+    page: req.page ?? 1,
+    pageSize: req.pageSize ?? SEARCH_LIMITS.pageSizeDefault,
+  };
+}
+
 /** Engine errors a caller can do nothing about but wait. */
 async function guarded<T>(fn: () => Promise<T>): Promise<T> {
   try {
@@ -92,17 +106,7 @@ export class SearchService implements OnModuleDestroy {
   /** The caller's answer, serialized; a question asked again is answered from the result cache. */
   search(p: Principal, req: SearchRequest): Promise<SearchAnswer> {
     const viewer = viewerOf(p);
-    const q = req.q ?? '';
-    const filters = filtersOf(req);
-    const sort: SearchSortOrder =
-      q === '' && (req.sort ?? 'relevance') === 'relevance' ? 'newest' : (req.sort ?? 'relevance');
-    const query: SearchQuery = {
-      q,
-      filters,
-      sort,
-      page: req.page ?? 1,
-      pageSize: req.pageSize ?? SEARCH_LIMITS.pageSizeDefault,
-    };
+    const query = searchQueryOf(req);
     const key = JSON.stringify([
       viewer.userId,
       viewer.schoolId,

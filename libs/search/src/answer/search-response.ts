@@ -44,7 +44,7 @@ const FACET_TAXONOMY: Record<SearchFacet, TaxonomyKind | null> = {
 
 const DESCRIPTION_MAX = 200;
 
-export function facetLabel(facet: SearchFacet, value: string): string {
+function facetLabel(facet: SearchFacet, value: string): string {
   const kind = FACET_TAXONOMY[facet];
   return kind === null ? value : (labelOf(kind, value) ?? value);
 }

@@ -634,8 +634,8 @@ export class ResourceIndex extends MiniSearch<IndexRecord> {
 
   /**
    * Which of `candidates` (slots, ascending) have every group, with the scores evaluate() gives
-   * them (the same parts summed in the same order), each looked up in the group lists by binary
-   * search. For the few hundred documents one viewer sees beyond what everyone sees, this costs
+   * them (the same parts summed in the same order), each looked up in the group lists (a long
+   * list's scores by document, a short one by binary search). For the few hundred documents one viewer sees beyond what everyone sees, this costs
    * microseconds where walking a common word's list costs milliseconds.
    */
   matchSlots(options: Omit<EvaluateOptions, 'allowed'>, candidates: Int32Array): Evaluation {
