@@ -6,7 +6,7 @@
  *   BENCH_PHASE_MS=8000 npm run bench:search    # shorter phases (default 12 s each)
  *   DATABASE_URL=postgres://… / MEILI_URL=…     # PostgreSQL for the ILIKE baseline / Meilisearch
  *   SEARCH_THREAD=false npm run bench:search    # the embedded engine on the API thread (default: its own)
- *   BENCH_CLIENTS=50 BENCH_ENDPOINTS=floor,search   # subsets while iterating (endpoints: floor, ilike,
+ *   BENCH_CLIENTS=50 BENCH_ENDPOINTS=floor,search   # subsets while iterating (endpoints: bare, floor, ilike,
  *                                                   # search (no result cache), cached, downloads)
  *
  * The API runs in a child process (its own heap and core, as in production); this process is
@@ -17,6 +17,8 @@
  * timed requests then all go over HTTP with keep-alive, from 1, 10 and 50 closed-loop clients,
  * each client sending its next request when the previous one answered:
  *
+ *   bare    GET /bench/bare — a fixed body from node:http alone, in the API process (what this machine's
+ *           loopback, client and one event loop allow before any framework)
  *   floor   GET /api/client-config — a fixed body through the whole Nest/Express stack
  *   ilike   GET /bench/ilike — a naive PostgreSQL query: title/description ILIKE '%word%' for each
  *           word, the same filters and visibility, newest first, 20 rows and a total; no facets,
@@ -29,12 +31,17 @@
  *           cached answers), then as `counters` rows (cached answers kept until they expire)
  *
  * for a mix of 30 teacher queries (a third with facet filters) by 16 viewers in different schools.
+ * Each row also shows the CPU the API process (all its threads) and this client used, in cores, and
+ * the p99/max of the API thread's event-loop delay: at 50 clients a request waits for whatever the
+ * loop runs before it, so that delay is where the p99 comes from.
+ *
  * Before the HTTP phases, the same mix is timed against the engine alone (the port call the API
  * makes, one at a time), so the report shows what the search costs apart from HTTP and Nest.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,9 +70,15 @@ const DOCS = Number(process.env.BENCH_DOCS ?? 100_000);
 const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? 12_000);
 const MAX_REQUESTS = Number(process.env.BENCH_MAX_REQUESTS ?? 4_000);
 const CONCURRENCY = (process.env.BENCH_CLIENTS ?? '1,10,50').split(',').map(Number);
-const ENDPOINTS = new Set((process.env.BENCH_ENDPOINTS ?? 'floor,ilike,search,cached,downloads').split(','));
+const ENDPOINTS = new Set(
+  (process.env.BENCH_ENDPOINTS ?? 'bare,floor,ilike,search,cached,downloads').split(','),
+);
 const DOWNLOADS_PER_S = Number(process.env.BENCH_DOWNLOADS_PER_S ?? 10);
 const USERS = 2_000;
+/** The bare endpoint's body: about as long as the floor's (the client config). */
+const BARE_BODY = Buffer.from(
+  JSON.stringify({ realtimeUrl: 'http://127.0.0.1:3001', maxUploadBytes: 1073741824, locale: 'zh-CN' }),
+);
 const VIEWERS = 16;
 const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0123';
 
@@ -109,6 +122,18 @@ interface Settings {
 interface EngineRequest {
   type: 'engine';
   rounds: number;
+}
+
+/** Asks the child for its CPU time so far (all its threads), and its event-loop delay since the last ask. */
+interface CpuRequest {
+  type: 'cpu';
+}
+
+interface CpuReport {
+  type: 'cpu';
+  micros: number;
+  loopP99Ms: number;
+  loopMaxMs: number;
 }
 
 interface EngineTiming {
@@ -433,6 +458,14 @@ async function serve(): Promise<void> {
   const expressApp = app.getHttpAdapter().getInstance() as http.RequestListener;
   const ilike = ilikeHandler(ds, tokenService);
   const server = http.createServer((req, res) => {
+    if (req.url === '/bench/bare') {
+      res.writeHead(200, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': BARE_BODY.length,
+      });
+      res.end(BARE_BODY);
+      return;
+    }
     if (req.url?.startsWith('/bench/ilike')) {
       ilike(req, res).catch((err: unknown) => res.writeHead(500).end(String(err)));
       return;
@@ -442,8 +475,21 @@ async function serve(): Promise<void> {
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   const settings = app.get(SearchSettings);
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
   const counting = downloadCounter(ds);
-  process.on('message', (m: Settings | EngineRequest) => {
+  process.on('message', (m: Settings | EngineRequest | CpuRequest) => {
+    if (m.type === 'cpu') {
+      const { user, system } = process.cpuUsage();
+      process.send?.({
+        type: 'cpu',
+        micros: user + system,
+        loopP99Ms: loopDelay.percentile(99) / 1e6,
+        loopMaxMs: loopDelay.max / 1e6,
+      } satisfies CpuReport);
+      loopDelay.reset();
+      return;
+    }
     if (m.type === 'engine') {
       void engineAlone(engine, viewers, m.rounds).then((timing) => process.send?.(timing));
       return;
@@ -591,6 +637,12 @@ interface PhaseResult {
   wallMs: number;
   errors: number;
   bytes: number;
+  /** CPU used during the timed part, in cores (1 = one core busy throughout): the API process (all its threads) and this client. */
+  apiCores: number;
+  clientCores: number;
+  /** The API thread's event-loop delay during the phase (how long a ready request could wait behind other work). */
+  loopP99Ms: number;
+  loopMaxMs: number;
 }
 
 function get(
@@ -619,7 +671,21 @@ function get(
   });
 }
 
+/** The API child's CPU time so far, in microseconds. */
+function childCpu(child: ChildProcess): Promise<CpuReport> {
+  return new Promise((resolve) => {
+    child.once('message', (m: CpuReport) => resolve(m));
+    child.send({ type: 'cpu' } satisfies CpuRequest);
+  });
+}
+
+const cpuMicros = (): number => {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+};
+
 async function phase(
+  child: ChildProcess,
   name: string,
   port: number,
   tokens: string[],
@@ -636,6 +702,8 @@ async function phase(
   await Promise.all(
     Array.from({ length: clients }, (_, i) => get(agent, port, path(QUERIES[i % QUERIES.length]), tokens[0])),
   );
+  const api0 = (await childCpu(child)).micros;
+  const client0 = cpuMicros();
   const t0 = performance.now();
   const deadline = t0 + PHASE_MS;
   await Promise.all(
@@ -654,8 +722,22 @@ async function phase(
     }),
   );
   const wallMs = performance.now() - t0;
+  const clientCores = (cpuMicros() - client0) / 1000 / wallMs;
+  const api = await childCpu(child);
+  const apiCores = (api.micros - api0) / 1000 / wallMs;
   agent.destroy();
-  return { name, clients, samples, wallMs, errors, bytes };
+  return {
+    name,
+    clients,
+    samples,
+    wallMs,
+    errors,
+    bytes,
+    apiCores,
+    clientCores,
+    loopP99Ms: api.loopP99Ms,
+    loopMaxMs: api.loopMaxMs,
+  };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -746,21 +828,23 @@ async function main(): Promise<void> {
   const results: PhaseResult[] = [];
   try {
     for (const clients of CONCURRENCY) {
+      if (ENDPOINTS.has('bare'))
+        results.push(await phase(child, 'bare node:http', port, tokens, clients, () => '/bench/bare'));
       if (ENDPOINTS.has('floor'))
         results.push(
-          await phase('HTTP floor (fixed body)', port, tokens, clients, () => '/api/client-config'),
+          await phase(child, 'HTTP floor (fixed body)', port, tokens, clients, () => '/api/client-config'),
         );
       if (ENDPOINTS.has('ilike'))
         results.push(
-          await phase('ILIKE (naive SQL)', port, tokens, clients, (q) => `/bench/ilike?${q.params}`),
+          await phase(child, 'ILIKE (naive SQL)', port, tokens, clients, (q) => `/bench/ilike?${q.params}`),
         );
       if (ENDPOINTS.has('search')) {
         await send(child, { type: 'settings', resultCacheSize: 0 });
-        results.push(await phase('search, no result cache', port, tokens, clients, searchPath));
+        results.push(await phase(child, 'search, no result cache', port, tokens, clients, searchPath));
       }
       if (ENDPOINTS.has('cached')) {
         await send(child, { type: 'settings', resultCacheSize: 500 });
-        results.push(await phase('search, result cache', port, tokens, clients, searchPath));
+        results.push(await phase(child, 'search, result cache', port, tokens, clients, searchPath));
       }
       if (ENDPOINTS.has('downloads')) {
         // The result cache while downloads are counted; each phase starts with an empty cache (a
@@ -775,7 +859,7 @@ async function main(): Promise<void> {
             downloadsPerSecond: DOWNLOADS_PER_S,
             downloadOp: op,
           });
-          results.push(await phase(name, port, tokens, clients, searchPath));
+          results.push(await phase(child, name, port, tokens, clients, searchPath));
         }
         await send(child, { type: 'settings', resultCacheSize: 500, downloadsPerSecond: 0 });
       }
@@ -793,7 +877,8 @@ async function main(): Promise<void> {
   }
   const header =
     `${padEnd('endpoint', 26)}${pad('clients', 8)}${pad('requests', 9)}${pad('req/s', 8)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}` +
-    `${pad('max ms', 9)}${pad('p99÷floor', 11)}${pad('p99÷ILIKE', 11)}${pad('errors', 8)}${pad('kB/resp', 9)}`;
+    `${pad('max ms', 9)}${pad('p99÷floor', 11)}${pad('p99÷ILIKE', 11)}${pad('errors', 8)}${pad('kB/resp', 9)}` +
+    `${pad('API CPU', 9)}${pad('client CPU', 12)}${pad('loop p99/max', 14)}`;
   console.log(`\n${header}\n${'-'.repeat(header.length)}`);
   for (const r of results) {
     const s = stats(r.samples, r.wallMs);
@@ -803,7 +888,9 @@ async function main(): Promise<void> {
       `${padEnd(r.name, 26)}${pad(String(r.clients), 8)}${pad(String(s.n), 9)}${pad(s.rps.toFixed(0), 8)}${pad(f1(s.p50), 9)}` +
         `${pad(f1(s.p99), 9)}${pad(f1(s.max), 9)}${pad(fl ? `${(s.p99 / fl.p99).toFixed(1)}×` : '', 11)}` +
         `${pad(il ? `${(s.p99 / il.p99).toFixed(2)}×` : '', 11)}${pad(String(r.errors), 8)}` +
-        `${pad((r.bytes / Math.max(1, s.n + r.errors) / 1024).toFixed(1), 9)}`,
+        `${pad((r.bytes / Math.max(1, s.n + r.errors) / 1024).toFixed(1), 9)}` +
+        `${pad(r.apiCores.toFixed(2), 9)}${pad(r.clientCores.toFixed(2), 12)}` +
+        `${pad(`${f1(r.loopP99Ms)}/${f1(r.loopMaxMs)}`, 14)}`,
     );
   }
 
@@ -858,6 +945,13 @@ async function main(): Promise<void> {
         `With the result cache while ${DOWNLOADS_PER_S} downloads a second are counted: p99 ${f1(counted.p99)} ms — ${verdict(counted.p99)}.`,
       );
     }
+    const bare50 = results.find((r) => r.name === 'bare node:http' && r.clients === 50);
+    const floor50 = floor.get(50);
+    if (bare50 && floor50)
+      console.log(
+        `At 50 clients a fixed body alone has p99 ${f1(stats(bare50.samples, bare50.wallMs).p99)} ms from node:http ` +
+          `and ${f1(floor50.p99)} ms through Nest/Express: the framework's share of the target is the difference.`,
+      );
     console.log(
       `A closed loop of 50 clients on one event loop waits about 50 × the mean service time: at ${plain.rps.toFixed(0)} req/s ` +
         `that is ${f1((50 * 1000) / plain.rps)} ms per request before any tail.`,
