@@ -102,6 +102,18 @@ export async function freePorts(n: number): Promise<number[]> {
  * county (青山县), serving the built web app. `env` overrides any variable.
  */
 export async function startProduct(env: Record<string, string> = {}): Promise<RunningProduct> {
+  // The ports are free when chosen, but another test process may take one before the product
+  // listens on it (the API takes a few seconds to build): then start again on new ones.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startProductOnce(env);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt === 3) throw e;
+    }
+  }
+}
+
+async function startProductOnce(env: Record<string, string>): Promise<RunningProduct> {
   ensureWebBuild();
   const db: TestDatabase = await createTestDatabase();
   const dataDir = db.env.TONGKE_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'tongke-browser-'));
