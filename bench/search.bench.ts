@@ -19,11 +19,11 @@
  *
  *   bare    GET /bench/bare — a fixed body from node:http alone, in the API process (what this machine's
  *           loopback, client and one event loop allow before any framework)
- *   floor   GET /api/client-config — a fixed body through the whole Nest/Express stack
+ *   floor   GET /api/client-config — a fixed body through the whole Nest/Fastify stack
  *   ilike   GET /bench/ilike — a naive PostgreSQL query: title/description ILIKE '%word%' for each
  *           word, the same filters and visibility, newest first, 20 rows and a total; no facets,
  *           no ranking, no Chinese segmentation, pinyin or traditional characters (served by a
- *           handler in front of Express: if anything it flatters the baseline)
+ *           handler in front of Nest: if anything it flatters the baseline)
  *   search  GET /api/search — the product endpoint, with the result cache off, then on
  *   downloads  the result cache while BENCH_DOWNLOADS_PER_S (10)
  *           downloads a second are counted in the background, each with its outbox row: first
@@ -455,7 +455,7 @@ async function serve(): Promise<void> {
     viewers.push(viewerOf(principal));
   }
 
-  const expressApp = app.getHttpAdapter().getInstance() as http.RequestListener;
+  const fastify = app.getHttpAdapter().getInstance();
   const ilike = ilikeHandler(ds, tokenService);
   const server = http.createServer((req, res) => {
     if (req.url === '/bench/bare') {
@@ -470,7 +470,7 @@ async function serve(): Promise<void> {
       ilike(req, res).catch((err: unknown) => res.writeHead(500).end(String(err)));
       return;
     }
-    expressApp(req, res);
+    fastify.routing(req, res);
   });
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
@@ -950,7 +950,7 @@ async function main(): Promise<void> {
     if (bare50 && floor50)
       console.log(
         `At 50 clients a fixed body alone has p99 ${f1(stats(bare50.samples, bare50.wallMs).p99)} ms from node:http ` +
-          `and ${f1(floor50.p99)} ms through Nest/Express: the framework's share of the target is the difference.`,
+          `and ${f1(floor50.p99)} ms through Nest/Fastify: the framework's share of the target is the difference.`,
       );
     console.log(
       `A closed loop of 50 clients on one event loop waits about 50 × the mean service time: at ${plain.rps.toFixed(0)} req/s ` +

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { PasswordHasher } from '@tongke/auth';
 import { loadConfig, type AppConfig } from '@tongke/config';
 import type { LoginResponse, SchoolLocale, Stage, UserDto } from '@tongke/contracts';
@@ -34,7 +34,7 @@ const unique = (prefix: string) => `${prefix}${process.pid}-${Date.now().toStrin
  */
 export class TestContext {
   private constructor(
-    readonly app: NestExpressApplication,
+    readonly app: NestFastifyApplication,
     readonly config: AppConfig,
     private readonly db: TestDatabase,
     private readonly dataDir: string,

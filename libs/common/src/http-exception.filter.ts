@@ -6,7 +6,7 @@ import {
   Logger,
   type ExceptionFilter,
 } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError, type ErrorBody } from './app-error.js';
 
 const codeForStatus: Record<number, string> = {
@@ -60,12 +60,21 @@ export function toErrorBody(error: unknown, requestId?: string): ErrorBody {
       details,
     };
   }
-  const bodyParserError = error as { type?: string; status?: number; expose?: boolean; message?: string };
-  if (bodyParserError?.expose && typeof bodyParserError.status === 'number' && bodyParserError.status < 500) {
+  // Errors of the HTTP layer itself, before a handler runs: body-parser's (Express, the classroom
+  // service) carry `status` and `expose`; others (Fastify plugins, http-errors) a 4xx `statusCode`.
+  // Fastify's own (bad JSON, body too large) arrive as HttpExceptions, mapped by Nest.
+  const httpError = error as { status?: number; statusCode?: number; expose?: boolean; message?: string };
+  const status =
+    httpError?.expose && typeof httpError.status === 'number'
+      ? httpError.status
+      : typeof httpError?.statusCode === 'number'
+        ? httpError.statusCode
+        : undefined;
+  if (status !== undefined && status >= 400 && status < 500) {
     return {
-      statusCode: bodyParserError.status,
-      code: codeForStatus[bodyParserError.status] ?? 'BAD_REQUEST',
-      message: bodyParserError.message ?? 'Bad request',
+      statusCode: status,
+      code: codeForStatus[status] ?? 'BAD_REQUEST',
+      message: httpError.message ?? 'Bad request',
       requestId,
     };
   }
@@ -77,23 +86,62 @@ export function toErrorBody(error: unknown, requestId?: string): ErrorBody {
   };
 }
 
+/** An Express response, or a Fastify reply (`raw` is the node response under it). */
+interface AnyResponse {
+  headersSent?: boolean;
+  sent?: boolean;
+  raw?: ServerResponse;
+  destroy?: () => void;
+  status?: (code: number) => { json?: (body: unknown) => void; send: (body: unknown) => void };
+  code?: (code: number) => { send: (body: unknown) => void };
+}
+
+/** Request ids: pino-http puts one on the node request (Fastify's own request wraps it in `raw`). */
+function requestIdOf(
+  req: (IncomingMessage & { id?: unknown; raw?: { id?: unknown } }) | undefined,
+): string | undefined {
+  const id = req?.raw?.id ?? req?.id;
+  return typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
+}
+
+/** Writes an error body, whichever HTTP adapter the app runs on. */
+function sendErrorBody(res: AnyResponse, body: ErrorBody): void {
+  const raw = res.raw;
+  if (raw !== undefined && typeof res.code === 'function') {
+    if (raw.headersSent) {
+      raw.destroy();
+      return;
+    }
+    if (res.sent) {
+      // The handler took the response over (streams) but wrote nothing yet.
+      raw.statusCode = body.statusCode;
+      raw.setHeader('Content-Type', 'application/json; charset=utf-8');
+      raw.end(JSON.stringify(body));
+      return;
+    }
+    res.code(body.statusCode).send(body);
+    return;
+  }
+  if (res.headersSent) {
+    res.destroy?.();
+    return;
+  }
+  const r = res.status?.(body.statusCode);
+  if (r?.json) r.json(body);
+  else r?.send(body);
+}
+
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpExceptionFilter');
 
   catch(error: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
-    const req = ctx.getRequest<Request & { id?: string }>();
-    const res = ctx.getResponse<Response>();
-    const requestId = req.id ? String(req.id) : undefined;
+    const requestId = requestIdOf(ctx.getRequest());
     const body = toErrorBody(error, requestId);
     if (body.statusCode >= 500) {
       this.logger.error({ err: error, requestId, code: body.code }, 'request failed');
     }
-    if (res.headersSent) {
-      res.destroy();
-      return;
-    }
-    res.status(body.statusCode).json(body);
+    sendErrorBody(ctx.getResponse<AnyResponse>(), body);
   }
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
 
 /** Paths whose values never reach a log line. */
@@ -27,15 +27,21 @@ export function redactUrl(url: string): string {
   return url.replace(SECRET_QUERY, '$1[redacted]');
 }
 
+/** A request's id: the caller's `X-Request-Id` when it is a sane token, else a new UUID. */
+export function newRequestId(req: { headers: IncomingHttpHeaders }): string {
+  const incoming = req.headers['x-request-id'];
+  return typeof incoming === 'string' && /^[\w-]{8,64}$/.test(incoming) ? incoming : randomUUID();
+}
+
 export function pinoParams(level: string, service: string): Params {
   return {
     pinoHttp: {
       level,
       base: { service },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      // Behind Fastify the request already has its id (newRequestId, as Fastify's genReqId).
       genReqId: (req: IncomingMessage, res: ServerResponse) => {
-        const incoming = req.headers['x-request-id'];
-        const id = typeof incoming === 'string' && /^[\w-]{8,64}$/.test(incoming) ? incoming : randomUUID();
+        const id = newRequestId(req);
         res.setHeader('x-request-id', id);
         return id;
       },

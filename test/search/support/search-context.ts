@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { PasswordHasher } from '@tongke/auth';
 import { createValidationPipe, HttpExceptionFilter } from '@tongke/common';
@@ -36,7 +36,7 @@ const unique = (prefix: string): string => `${prefix}${process.pid}-${Date.now()
  */
 export class SearchTestContext {
   private constructor(
-    readonly app: NestExpressApplication,
+    readonly app: NestFastifyApplication,
     readonly config: AppConfig,
     readonly db: TestDatabase,
     private readonly dataDir: string,
@@ -70,12 +70,15 @@ export class SearchTestContext {
       .overrideProvider(SearchEngine)
       .useFactory({ factory: () => opts.engine(config) })
       .compile();
-    const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
+    const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
+      logger: false,
+    });
     // As createApiApp does (minus helmet, docs and the web app, which search does not touch).
     app.setGlobalPrefix('api');
     app.useGlobalPipes(createValidationPipe());
     app.useGlobalFilters(new HttpExceptionFilter());
     await app.init();
+    await app.getHttpAdapter().getInstance().ready();
     return new SearchTestContext(app, config, db, dataDir, !opts.db);
   }
 

@@ -1,7 +1,7 @@
 import { Injectable, type CanActivate, type ExecutionContext, type OnModuleDestroy } from '@nestjs/common';
 import { CommonErrors } from '@tongke/common';
 import { AppConfig } from '@tongke/config';
-import type { Request, Response } from 'express';
+import { pathOf, type HttpReply, type HttpRequest } from '../common/http.js';
 import {
   RateLimiterMemory,
   RateLimiterRedis,
@@ -42,17 +42,17 @@ export class LoginRateLimitGuard implements CanActivate, OnModuleDestroy {
   }
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
-    const req = ctx.switchToHttp().getRequest<Request>();
-    const res = ctx.switchToHttp().getResponse<Response>();
+    const req = ctx.switchToHttp().getRequest<HttpRequest>();
+    const reply = ctx.switchToHttp().getResponse<HttpReply>();
     const body = (req.body ?? {}) as { identifier?: unknown };
     const who =
-      typeof body.identifier === 'string' ? body.identifier.trim().toLowerCase().slice(0, 254) : req.path;
+      typeof body.identifier === 'string' ? body.identifier.trim().toLowerCase().slice(0, 254) : pathOf(req);
     try {
       await this.limiter.consume(`${req.ip}|${who}`);
       return true;
     } catch (e) {
       if (e instanceof RateLimiterRes) {
-        res.setHeader('Retry-After', String(Math.ceil(e.msBeforeNext / 1000)));
+        reply.header('Retry-After', String(Math.ceil(e.msBeforeNext / 1000)));
         throw CommonErrors.tooManyRequests('Too many attempts: wait a minute and try again');
       }
       throw e;

@@ -19,7 +19,7 @@ import {
   type EquityStage,
 } from '@tongke/contracts';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
-import type { Response } from 'express';
+import type { HttpReply } from '../common/http.js';
 import { myCsv, overviewCsv, pairingCsv, schoolCsv, type CsvFile } from './equity-csv.js';
 import { EquityService } from './equity.service.js';
 
@@ -45,11 +45,11 @@ class EquityQueryDto implements EquityQuery {
 }
 
 /** JSON, or the CSV rendering when ?format=csv. */
-function answer<T>(res: Response, q: EquityQueryDto, data: T, csv: (d: T) => CsvFile): T | string {
+function answer<T>(res: HttpReply, q: EquityQueryDto, data: T, csv: (d: T) => CsvFile): T | string {
   if (q.format !== 'csv') return data;
   const file = csv(data);
-  res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-  res.setHeader('Content-Disposition', contentDisposition(file.fileName));
+  res.header('Content-Type', 'text/csv; charset=utf-8');
+  res.header('Content-Disposition', contentDisposition(file.fileName));
   return file.body;
 }
 
@@ -69,7 +69,7 @@ export class EquityController {
     @CurrentUser() me: Principal,
     @Param('regionId', ParseUUIDPipe) regionId: string,
     @Query() q: EquityQueryDto,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpReply,
   ): Promise<EquityDistrictOverviewDto | string> {
     return answer(res, q, await this.equity.overview(me, regionId, q), overviewCsv);
   }
@@ -83,7 +83,7 @@ export class EquityController {
     @CurrentUser() me: Principal,
     @Param('id', ParseUUIDPipe) id: string,
     @Query() q: EquityQueryDto,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpReply,
   ): Promise<EquitySchoolDetailDto | string> {
     return answer(res, q, await this.equity.school(me, id, q), schoolCsv);
   }
@@ -98,7 +98,7 @@ export class EquityController {
     @CurrentUser() me: Principal,
     @Param('id', ParseUUIDPipe) id: string,
     @Query() q: EquityQueryDto,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpReply,
   ): Promise<EquityPairingDetailDto | string> {
     return answer(res, q, await this.equity.pairing(me, id, q), pairingCsv);
   }
@@ -109,7 +109,7 @@ export class EquityController {
   async me(
     @CurrentUser() me: Principal,
     @Query() q: EquityQueryDto,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpReply,
   ): Promise<EquityMyActivityDto | string> {
     return answer(res, q, await this.equity.me(me, q), myCsv);
   }

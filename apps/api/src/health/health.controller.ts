@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { Public } from '@tongke/auth';
 import { AppConfig } from '@tongke/config';
 import type { ClientConfig, HealthResponse } from '@tongke/contracts';
-import type { Response } from 'express';
+import type { HttpReply } from '../common/http.js';
 import { HealthService } from './health.service.js';
 
 @ApiTags('health')
@@ -17,8 +17,8 @@ export class HealthController {
   /** 200 while the API can serve; components say which parts are degraded. */
   @Public()
   @Get('health')
-  async check(@Res({ passthrough: true }) res: Response): Promise<HealthResponse> {
-    res.setHeader('Cache-Control', 'no-store');
+  async check(@Res({ passthrough: true }) reply: HttpReply): Promise<HealthResponse> {
+    reply.header('Cache-Control', 'no-store');
     return this.health.check();
   }
 

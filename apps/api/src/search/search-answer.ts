@@ -1,5 +1,6 @@
 import type { RenderedSearchAnswer } from '@tongke/search';
-import type { Response } from 'express';
+import type { HttpReply, HttpRequest } from '../common/http.js';
+import { headerOf, noneMatch } from '../common/http.js';
 
 /**
  * A search answer serialized once: the JSON bytes and their ETag. The result cache keeps these, so
@@ -19,12 +20,14 @@ export function answerOf(rendered: RenderedSearchAnswer): SearchAnswer {
 
 /**
  * Sends an answer. It depends on who asks (visibility), so shared caches must not keep it
- * (`private`), and a browser that does must ask again each time (`no-cache`): with If-None-Match
- * the answer is then a 304 (Express checks freshness against the ETag set here).
+ * (`private`), and a browser that does must ask again each time (`no-cache`): when its
+ * If-None-Match names this answer's ETag the answer is a 304 without the body.
  */
-export function sendAnswer(res: Response, answer: SearchAnswer): void {
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.setHeader('Cache-Control', 'private, no-cache');
-  res.setHeader('ETag', answer.etag);
-  res.send(answer.body);
+export function sendAnswer(req: HttpRequest, reply: HttpReply, answer: SearchAnswer): void {
+  reply.header('Cache-Control', 'private, no-cache').header('ETag', answer.etag);
+  if (noneMatch(headerOf(req, 'if-none-match'), answer.etag)) {
+    void reply.code(304).send();
+    return;
+  }
+  void reply.type('application/json; charset=utf-8').send(answer.body);
 }

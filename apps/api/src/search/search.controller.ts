@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles, type Principal } from '@tongke/auth';
 import {
@@ -7,7 +7,7 @@ import {
   type SearchReindexResponse,
   type SearchSuggestResponse,
 } from '@tongke/contracts';
-import type { Response } from 'express';
+import type { HttpReply, HttpRequest } from '../common/http.js';
 import { sendAnswer } from './search-answer.js';
 import { SearchService } from './search.service.js';
 
@@ -21,8 +21,13 @@ export class SearchController {
   @Get()
   @ApiProduces('application/json')
   @ApiOkResponse({ description: 'SearchResponseDto' })
-  async query(@CurrentUser() me: Principal, @Query() q: SearchQueryDto, @Res() res: Response): Promise<void> {
-    sendAnswer(res, await this.search.search(me, q));
+  async query(
+    @CurrentUser() me: Principal,
+    @Query() q: SearchQueryDto,
+    @Req() req: HttpRequest,
+    @Res() reply: HttpReply,
+  ): Promise<void> {
+    sendAnswer(req, reply, await this.search.search(me, q));
   }
 
   /** Titles for as-you-type suggestions (characters or pinyin prefixes). */

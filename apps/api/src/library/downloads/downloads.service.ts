@@ -16,7 +16,8 @@ import { canRead } from '../resources/resource-access.js';
 import { actorOf, resourceRefOf } from '../resources/resource-events.js';
 import { enqueueResourceChange } from '../resources/resource-outbox.js';
 import { FILE_LINK_RESUME_SECONDS, FileLinkErrors, type FileLink } from './file-links.js';
-import { etagOf, ifRangeHolds, noneMatch, parseRange } from './http-range.js';
+import { noneMatch } from '../../common/http.js';
+import { etagOf, ifRangeHolds, parseRange } from './http-range.js';
 import { RenditionService } from './rendition.service.js';
 
 export interface ConditionalHeaders {

@@ -2,7 +2,7 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { TokenService, bearerPrincipal, type Principal } from '@tongke/auth';
 import { AppError } from '@tongke/common';
 import type { FileLinkDto, UserRole } from '@tongke/contracts';
-import type { Request } from 'express';
+import { pathOf, type HttpRequest } from '../../common/http.js';
 
 /** What a signed link is for: the attachment (`/download`) or the inline preview (`/preview`). */
 export type FileLinkUse = 'download' | 'preview';
@@ -109,7 +109,7 @@ export class FileLinkService {
   }
 }
 
-type LinkedRequest = Request & { principal?: Principal; fileLink?: FileLink };
+type LinkedRequest = HttpRequest & { principal?: Principal; fileLink?: FileLink };
 
 /**
  * On `/api/files/:id/download` and `/preview` (marked @Public so the global guard lets them
@@ -125,11 +125,11 @@ export class FileAccessGuard implements CanActivate {
 
   canActivate(ctx: ExecutionContext): boolean {
     const req = ctx.switchToHttp().getRequest<LinkedRequest>();
-    const sig = req.query[FILE_LINK_PARAM];
+    const sig = (req.query as Record<string, unknown>)[FILE_LINK_PARAM];
     if (sig !== undefined) {
       if (typeof sig !== 'string' || sig === '') throw FileLinkErrors.invalid();
-      const use: FileLinkUse = req.path.endsWith('/preview') ? 'preview' : 'download';
-      const { principal, link } = this.links.verify(sig, String(req.params.id), use);
+      const use: FileLinkUse = pathOf(req).endsWith('/preview') ? 'preview' : 'download';
+      const { principal, link } = this.links.verify(sig, String((req.params as { id?: string }).id), use);
       req.principal = principal;
       req.fileLink = link;
       return true;
@@ -140,4 +140,4 @@ export class FileAccessGuard implements CanActivate {
   }
 }
 
-export const fileLinkOf = (req: Request): FileLink | undefined => (req as LinkedRequest).fileLink;
+export const fileLinkOf = (req: HttpRequest): FileLink | undefined => (req as LinkedRequest).fileLink;

@@ -13,17 +13,17 @@ import {
 import { ApiBearerAuth, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Public, type Principal } from '@tongke/auth';
 import type { FileLinkDto, FileOutlineDto } from '@tongke/contracts';
-import type { Request, Response } from 'express';
+import { headerOf, type HttpReply, type HttpRequest } from '../../common/http.js';
 import { ResourcesService } from '../resources/resources.service.js';
 import { DownloadsService, type ConditionalHeaders } from './downloads.service.js';
 import { FileAccessGuard, fileLinkOf, FileLinkService } from './file-links.js';
 import { sendObject } from './send-object.js';
 
-export const conditionalHeadersOf = (req: Request): ConditionalHeaders => ({
+export const conditionalHeadersOf = (req: HttpRequest): ConditionalHeaders => ({
   method: req.method,
-  range: req.header('range'),
-  ifNoneMatch: req.header('if-none-match'),
-  ifRange: req.header('if-range'),
+  range: headerOf(req, 'range'),
+  ifNoneMatch: headerOf(req, 'if-none-match'),
+  ifRange: headerOf(req, 'if-range'),
   link: fileLinkOf(req),
 });
 
@@ -72,8 +72,8 @@ export class FilesController {
   async download(
     @CurrentUser() me: Principal,
     @Param('id', ParseUUIDPipe) id: string,
-    @Req() req: Request,
-    @Res() res: Response,
+    @Req() req: HttpRequest,
+    @Res() res: HttpReply,
   ): Promise<void> {
     await sendObject(res, await this.downloads.fileDownload(me, id, conditionalHeadersOf(req)));
   }
@@ -86,8 +86,8 @@ export class FilesController {
   async preview(
     @CurrentUser() me: Principal,
     @Param('id', ParseUUIDPipe) id: string,
-    @Req() req: Request,
-    @Res() res: Response,
+    @Req() req: HttpRequest,
+    @Res() res: HttpReply,
   ): Promise<void> {
     await sendObject(res, await this.downloads.filePreview(me, id, conditionalHeadersOf(req)));
   }

@@ -1,4 +1,5 @@
-import { etagOf, ifRangeHolds, noneMatch, parseRange } from './http-range.js';
+import { noneMatch } from '../../common/http.js';
+import { etagOf, ifRangeHolds, parseRange } from './http-range.js';
 
 describe('HTTP ranges for resumable downloads', () => {
   it('reads the usual forms of one byte range', () => {

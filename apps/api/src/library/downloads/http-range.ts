@@ -29,18 +29,6 @@ export function parseRange(header: string | undefined, size: number): RangeReque
 /** The strong ETag of content-addressed bytes. */
 export const etagOf = (sha256: string): string => `"${sha256}"`;
 
-const tags = (header: string): string[] =>
-  header
-    .split(',')
-    .map((t) => t.trim().replace(/^W\//, ''))
-    .filter(Boolean);
-
-/** If-None-Match: weak comparison, `*` matches anything. */
-export function noneMatch(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  return tags(header).some((t) => t === '*' || t === etag);
-}
-
 /** If-Range with an entity tag: the range applies only if the tag still matches (dates are treated as stale). */
 export function ifRangeHolds(header: string | undefined, etag: string): boolean {
   if (!header) return true;

@@ -1,12 +1,13 @@
 import { pipeline } from 'node:stream/promises';
-import type { Response } from 'express';
+import { rawResponse, type HttpReply } from '../../common/http.js';
 import type { ObjectReply } from './downloads.service.js';
 
 /** Writes an ObjectReply; errors are thrown (the HTTP filter answers them in the error shape). */
-export async function sendObject(res: Response, reply: ObjectReply): Promise<void> {
-  for (const [name, value] of Object.entries(reply.headers)) res.setHeader(name, value);
+export async function sendObject(http: HttpReply, reply: ObjectReply): Promise<void> {
+  http.headers(reply.headers);
   if (reply.error) throw reply.error;
-  res.status(reply.status);
+  const res = rawResponse(http);
+  res.statusCode = reply.status;
   if (!reply.body) {
     res.end();
     return;

@@ -22,7 +22,7 @@ import {
   type LessonPackDto,
 } from '@tongke/contracts';
 import { contentDisposition } from '@tongke/files';
-import type { Response } from 'express';
+import { rawResponse, type HttpReply } from '../../common/http.js';
 import { PacksService } from './packs.service.js';
 
 class PackListQueryDto {
@@ -83,10 +83,11 @@ export class PacksController {
   async zip(
     @CurrentUser() me: Principal,
     @Param('id', ParseUUIDPipe) id: string,
-    @Res() res: Response,
+    @Res() reply: HttpReply,
   ): Promise<void> {
     const plan = await this.packs.zipPlan(me, id);
-    res.status(200);
+    const res = rawResponse(reply);
+    res.statusCode = 200;
     res.setHeader('Content-Type', 'application/zip');
     res.setHeader('Content-Disposition', contentDisposition(plan.fileName, 'attachment'));
     res.setHeader('Cache-Control', 'no-store');

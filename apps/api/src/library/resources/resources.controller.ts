@@ -32,7 +32,7 @@ import {
   type ResourceVersionDto,
   type ReviewEventDto,
 } from '@tongke/contracts';
-import type { Request, Response } from 'express';
+import type { HttpReply, HttpRequest } from '../../common/http.js';
 import { DownloadsService } from '../downloads/downloads.service.js';
 import { conditionalHeadersOf } from '../downloads/files.controller.js';
 import { sendObject } from '../downloads/send-object.js';
@@ -182,10 +182,10 @@ export class ResourcesController {
     @CurrentUser() me: Principal,
     @Param('id', ParseUUIDPipe) id: string,
     @Query() q: UploadQueryDto,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
+    @Req() req: HttpRequest,
+    @Res({ passthrough: true }) res: HttpReply,
   ): Promise<ResourceFileDto> {
-    return this.multipart.upload(me, id, q.versionId, req, res);
+    return this.multipart.upload(me, id, q.versionId, req.raw, res);
   }
 
   /** The current version's first file. */
@@ -193,8 +193,8 @@ export class ResourcesController {
   async download(
     @CurrentUser() me: Principal,
     @Param('id', ParseUUIDPipe) id: string,
-    @Req() req: Request,
-    @Res() res: Response,
+    @Req() req: HttpRequest,
+    @Res() res: HttpReply,
   ): Promise<void> {
     await sendObject(res, await this.downloads.resourceDownload(me, id, conditionalHeadersOf(req)));
   }

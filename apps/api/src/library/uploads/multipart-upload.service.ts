@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '@tongke/auth';
 import type { ResourceFileDto } from '@tongke/contracts';
 import busboy from 'busboy';
-import type { Request, Response } from 'express';
+import type { IncomingMessage } from 'node:http';
+import type { HttpReply } from '../../common/http.js';
 import { LibraryErrors } from '../library.errors.js';
 import { FileIngestService } from './file-ingest.service.js';
 
@@ -19,10 +20,10 @@ export class MultipartUploadService {
     p: Principal,
     resourceId: string,
     versionId: string | undefined,
-    req: Request,
-    res: Response,
+    req: IncomingMessage,
+    reply: HttpReply,
   ): Promise<ResourceFileDto> {
-    if (!/^multipart\/form-data\b/i.test(req.header('content-type') ?? ''))
+    if (!/^multipart\/form-data\b/i.test(req.headers['content-type'] ?? ''))
       throw LibraryErrors.multipartRequired();
     const target = { resourceId, versionId: versionId ?? null };
     await this.ingest.checkTarget(p, target);
@@ -61,7 +62,7 @@ export class MultipartUploadService {
     } catch (err) {
       // Stop reading a body we refused (e.g. too large or the wrong type); close the connection.
       req.unpipe();
-      res.setHeader('Connection', 'close');
+      reply.header('Connection', 'close');
       throw err;
     }
   }

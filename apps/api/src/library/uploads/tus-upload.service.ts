@@ -14,7 +14,8 @@ import {
 import { UploadSession } from '@tongke/database';
 import { EmptyFileError, sanitizeFileName } from '@tongke/files';
 import { Server, type ServerOptions } from '@tus/server';
-import type { Request as ExpressRequest, Response as ExpressResponse } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { headerOf } from '../../common/http.js';
 import { DataSource } from 'typeorm';
 import { LibraryErrors, toLibraryError } from '../library.errors.js';
 import { toUploadSessionDto } from '../resources/resource.mappers.js';
@@ -148,12 +149,12 @@ export class TusUploadService {
   }
 
   /** Handles one tus request (POST, HEAD, PATCH, DELETE, OPTIONS) of an authenticated caller. */
-  async handle(p: Principal, req: ExpressRequest, res: ExpressResponse): Promise<void> {
+  async handle(p: Principal, req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.setHeader('Tus-Resumable', TUS_VERSION);
     res.setHeader('Cache-Control', 'no-store');
-    const path = new URL(req.originalUrl, 'http://localhost').pathname.replace(/\/+$/, '');
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '');
     const id = path.length > TUS_UPLOAD_PATH.length ? path.slice(TUS_UPLOAD_PATH.length + 1) : null;
-    const method = req.method.toUpperCase();
+    const method = (req.method ?? 'GET').toUpperCase();
 
     let checked: CheckedCreate | UploadSession | undefined;
     if (method === 'POST') {
@@ -166,7 +167,7 @@ export class TusUploadService {
       const session = touched ?? (await this.ownSession(p, id));
       if (session.status === 'completed') {
         if (method === 'HEAD') {
-          res.status(200);
+          res.statusCode = 200;
           res.setHeader('Upload-Offset', String(session.declaredSize ?? 0));
           res.setHeader('Upload-Length', String(session.declaredSize ?? 0));
           if (session.fileId) res.setHeader(UPLOAD_FILE_ID_HEADER, session.fileId);
@@ -174,7 +175,8 @@ export class TusUploadService {
           return;
         }
         if (method === 'DELETE') {
-          res.status(204).end();
+          res.statusCode = 204;
+          res.end();
           return;
         }
         throw new AppError('LIBRARY_UPLOAD_COMPLETED', 409, 'This upload is already complete');
@@ -228,14 +230,14 @@ export class TusUploadService {
         },
       );
     }
-    res.status(response.status);
+    res.statusCode = response.status;
     response.headers.forEach((value, name) => res.setHeader(name, value));
     res.end(Buffer.from(await response.arrayBuffer()));
   }
 
-  private async precheckCreate(p: Principal, req: ExpressRequest): Promise<CheckedCreate> {
-    const lengthHeader = req.header('upload-length');
-    const deferred = req.header('upload-defer-length') === '1';
+  private async precheckCreate(p: Principal, req: IncomingMessage): Promise<CheckedCreate> {
+    const lengthHeader = headerOf(req, 'upload-length');
+    const deferred = headerOf(req, 'upload-defer-length') === '1';
     if (lengthHeader === undefined && !deferred) throw LibraryErrors.uploadLengthMissing();
     if (lengthHeader !== undefined) {
       const length = Number(lengthHeader);
@@ -243,7 +245,7 @@ export class TusUploadService {
       if (length > this.config.uploadMaxBytes) throw LibraryErrors.fileTooLarge(this.config.uploadMaxBytes);
       if (length === 0) throw toLibraryError(new EmptyFileError(), this.config.uploadMaxBytes);
     }
-    const metadata = parseUploadMetadata(req.header('upload-metadata'));
+    const metadata = parseUploadMetadata(headerOf(req, 'upload-metadata'));
     const resourceId = metadata[TUS_METADATA_KEYS.resourceId];
     if (!resourceId || !UUID.test(resourceId))
       throw LibraryErrors.metadataMissing('resourceId (a resource id)');
@@ -254,14 +256,14 @@ export class TusUploadService {
     return { resourceId, requestedVersionId: versionId || null, versionId: checked.versionId };
   }
 
-  private toWebRequest(req: ExpressRequest, method: string): Request {
+  private toWebRequest(req: IncomingMessage, method: string): Request {
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers)) {
       if (value === undefined) continue;
       for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
     }
     const hasBody = method === 'PATCH' || method === 'POST';
-    return new Request(new URL(req.originalUrl, 'http://localhost'), {
+    return new Request(new URL(req.url ?? '/', 'http://localhost'), {
       method,
       headers,
       body: hasBody ? webBodyOf(req) : undefined,
@@ -413,12 +415,12 @@ export class TusUploadService {
    * file itself is then renamed into the store (adopted), so its bytes are written once.
    * Anything else (resumed uploads, chunked clients) is handled from the staged file at the end.
    */
-  private storeWhileStaging(p: Principal, session: UploadSession, req: ExpressRequest): void {
+  private storeWhileStaging(p: Principal, session: UploadSession, req: IncomingMessage): void {
     const whole =
       session.status === 'receiving' &&
       session.declaredSize !== null &&
-      req.header('upload-offset') === '0' &&
-      Number(req.header('content-length')) === session.declaredSize;
+      headerOf(req, 'upload-offset') === '0' &&
+      Number(headerOf(req, 'content-length')) === session.declaredSize;
     if (!whole || this.inflight.has(session.id)) return;
     // A 1 MiB buffer between staging and storing, so neither waits on every chunk of the other.
     const side = new PassThrough({ highWaterMark: 1024 * 1024 });

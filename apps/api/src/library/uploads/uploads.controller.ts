@@ -2,7 +2,7 @@ import { All, Controller, Param, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiExcludeEndpoint, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, type Principal } from '@tongke/auth';
 import type { UploadSessionDto } from '@tongke/contracts';
-import type { Request, Response } from 'express';
+import { rawResponse, type HttpReply, type HttpRequest } from '../../common/http.js';
 import { TusUploadService } from './tus-upload.service.js';
 
 /**
@@ -19,28 +19,27 @@ export class UploadsController {
 
   @All()
   @ApiExcludeEndpoint()
-  create(@CurrentUser() me: Principal, @Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.tus.handle(me, req, res);
+  create(@CurrentUser() me: Principal, @Req() req: HttpRequest, @Res() reply: HttpReply): Promise<void> {
+    return this.tus.handle(me, req.raw, rawResponse(reply));
   }
 
   /**
    * HEAD/PATCH/DELETE go to tus; GET answers how the upload stands (UploadSessionDto). One
-   * handler, because Express would route HEAD to a GET route declared on the same path.
+   * handler, because HEAD would otherwise be routed to a GET route declared on the same path.
    */
   @All(':id')
   @ApiOkResponse({ description: 'GET: the upload session (UploadSessionDto)' })
   async upload(
     @CurrentUser() me: Principal,
     @Param('id') id: string,
-    @Req() req: Request,
-    @Res() res: Response,
+    @Req() req: HttpRequest,
+    @Res() reply: HttpReply,
   ): Promise<void> {
     if (req.method === 'GET') {
       const status: UploadSessionDto = await this.tus.status(me, id);
-      res.setHeader('Cache-Control', 'no-store');
-      res.json(status);
+      void reply.header('Cache-Control', 'no-store').send(status);
       return;
     }
-    await this.tus.handle(me, req, res);
+    await this.tus.handle(me, req.raw, rawResponse(reply));
   }
 }
