@@ -150,38 +150,48 @@ function pageParts(
 }
 
 /**
- * Each hit's JSON, by the document and the highlights it was made from. The embedded engine hands
- * out the same objects until the document changes (a write replaces it) and keeps highlights per
- * document and matched terms, so a hit shown again is not mapped and serialized again; objects
- * no longer held drop out on their own.
+ * Each hit's JSON as UTF-8, by the document and the highlights it was made from. The embedded
+ * engine hands out the same objects until the document changes (a write replaces it) and keeps
+ * highlights per document and matched terms, so a hit shown again is not mapped, serialized or
+ * encoded again; objects no longer held drop out on their own.
  */
-const hitJson = new WeakMap<object, WeakMap<object, string>>();
+const hitJson = new WeakMap<object, WeakMap<object, Uint8Array>>();
 
-function hitJsonOf(hit: SearchHit): string {
+function hitJsonOf(hit: SearchHit): Uint8Array {
   let byHighlights = hitJson.get(hit.doc);
   if (byHighlights === undefined) hitJson.set(hit.doc, (byHighlights = new WeakMap()));
   let json = byHighlights.get(hit.highlights);
   if (json === undefined) {
-    json = JSON.stringify(toSearchHitDto(hit));
+    json = utf8.encode(JSON.stringify(toSearchHitDto(hit)));
     byHighlights.set(hit.highlights, json);
   }
   return json;
 }
 
+const COMMA = utf8.encode(',');
+
 /**
  * The response's bytes (exactly `JSON.stringify(toSearchResponse(…))`, hits joined from their
- * kept JSON) and ETag (the weak validator Express derives: length and SHA-1).
+ * kept UTF-8) and ETag (a weak validator: length and SHA-1, as Express derives it). The body is a
+ * buffer of its own, so the search thread can hand it over without a copy.
  */
 export function renderSearchAnswer(
   query: SearchQuery,
   result: SearchResult,
   facets: SearchFacetCounts,
 ): RenderedSearchAnswer {
-  const rest = pageParts(query, result, facets);
-  const json =
-    `${JSON.stringify({ q: query.q }).slice(0, -1)},"hits":[${result.hits.map(hitJsonOf).join(',')}],` +
-    JSON.stringify(rest).slice(1);
-  const body = utf8.encode(json);
+  const parts: Uint8Array[] = [utf8.encode(`${JSON.stringify({ q: query.q }).slice(0, -1)},"hits":[`)];
+  result.hits.forEach((hit, i) => {
+    if (i > 0) parts.push(COMMA);
+    parts.push(hitJsonOf(hit));
+  });
+  parts.push(utf8.encode(`],${JSON.stringify(pageParts(query, result, facets)).slice(1)}`));
+  const body = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let at = 0;
+  for (const part of parts) {
+    body.set(part, at);
+    at += part.byteLength;
+  }
   const hash = createHash('sha1').update(body).digest('base64').slice(0, 27);
   return { body, etag: `W/"${body.length.toString(16)}-${hash}"` };
 }
