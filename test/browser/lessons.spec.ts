@@ -69,17 +69,25 @@ function inShanghai(days: number): string {
 }
 
 /**
- * The date of the next 08:00 in Shanghai that is still ahead: joining opens 24 hours before a
- * lesson, so the lesson must start within the next day whatever time the test runs at.
+ * When the test's lesson starts: joining opens 24 hours before a lesson, so it must start within
+ * the next day, and late enough to be scheduled while the test runs. Today at 08:00 (or at 20:00
+ * if 08:00 is less than 20 minutes away or past), else tomorrow at 08:00; the weekly series goes
+ * two hours later the same day. Times are HH:MM in Shanghai (where the browsers run).
  */
-function nextEightOClock(): string {
-  const hhmm = new Intl.DateTimeFormat('en-GB', {
+function lessonSlot(): { date: string; time: (hours: number, minutes: number) => string } {
+  const [hh, mm] = new Intl.DateTimeFormat('en-GB', {
     timeZone: 'Asia/Shanghai',
     hour: '2-digit',
     minute: '2-digit',
     hourCycle: 'h23',
-  }).format(new Date());
-  return inShanghai(Number(hhmm.replace(':', '')) < 730 ? 0 : 1);
+  })
+    .format(new Date())
+    .split(':')
+    .map(Number);
+  const now = (hh ?? 0) * 60 + (mm ?? 0);
+  const [days, base] = now < 7 * 60 + 40 ? [0, 8] : now < 19 * 60 + 40 ? [0, 20] : [1, 8];
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return { date: inShanghai(days), time: (hours, minutes) => `${two(base + hours)}:${two(minutes)}` };
 }
 
 describe('joint lessons in the browser', () => {
@@ -89,7 +97,7 @@ describe('joint lessons in the browser', () => {
   });
 
   it('schedules a lesson; the classroom screen follows the host, drops off the network and catches up', async () => {
-    const date = nextEightOClock();
+    const { date, time } = lessonSlot();
 
     // ---- 1. The county bureau schedules the lesson in the timetable ----------------------------
     const district = await launchBrowser('lessons-01-schedule');
@@ -106,8 +114,8 @@ describe('joint lessons in the browser', () => {
       await expectText(form.getByLabel('学科'), '数学');
       await form.getByLabel('课题').fill('一元一次方程（第1课时）');
       await form.getByLabel('日期').fill(date);
-      await form.getByLabel('开始').fill('08:00');
-      await form.getByLabel('结束').fill('08:45');
+      await form.getByLabel('开始').fill(time(0, 0));
+      await form.getByLabel('结束').fill(time(0, 45));
       await form.getByRole('checkbox', { name: /柳溪村小学 四年级复式班/ }).check();
       await form.getByRole('checkbox', { name: '李老师（柳溪助教）' }).check();
       await form.getByRole('button', { name: '添加课件' }).click();
@@ -118,7 +126,7 @@ describe('joint lessons in the browser', () => {
       const card = page.getByTestId('lesson-card').filter({ hasText: '一元一次方程（第1课时）' });
       await expectText(
         card,
-        '08:00–08:45',
+        `${time(0, 0)}–${time(0, 45)}`,
         '已安排',
         '王老师（数学名师）',
         '柳溪村小学 四年级复式班',
@@ -131,25 +139,25 @@ describe('joint lessons in the browser', () => {
       await selectByText(form.getByLabel('结对'), '青山县实验小学');
       await form.getByLabel('课题').fill('加课');
       await form.getByLabel('日期').fill(date);
-      await form.getByLabel('开始').fill('08:15');
-      await form.getByLabel('结束').fill('09:00');
+      await form.getByLabel('开始').fill(time(0, 15));
+      await form.getByLabel('结束').fill(time(1, 0));
       await form.getByRole('checkbox', { name: /柳溪村小学 四年级复式班/ }).check();
       await form.getByRole('checkbox', { name: '李老师（柳溪助教）' }).check();
       await form.getByRole('button', { name: '安排这节课' }).click();
       await expectText(page.getByTestId('lesson-form-error'), '时间冲突');
-      await expectText(page.getByTestId('lesson-conflicts'), '主讲教师', '08:00–08:45');
+      await expectText(page.getByTestId('lesson-conflicts'), '主讲教师', `${time(0, 0)}–${time(0, 45)}`);
       await shot('double-booked');
 
-      // A weekly series at 10:00 for three weeks; then one occurrence is cancelled.
+      // A weekly series two hours later for three weeks; then one occurrence is cancelled.
       await form.getByLabel('课题').fill('方程复习');
-      await form.getByLabel('开始').fill('10:00');
-      await form.getByLabel('结束').fill('10:45');
+      await form.getByLabel('开始').fill(time(2, 0));
+      await form.getByLabel('结束').fill(time(2, 45));
       await form.getByLabel('每周同一时间重复').check();
       await form.getByLabel('重复到').fill(inShanghai(15));
       await form.getByRole('button', { name: '安排每周的课' }).click();
       await expectText(page.getByTestId('lesson-notice'), '已安排每周的“方程复习”，共 3 节');
       const weekly = page.getByTestId('lesson-card').filter({ hasText: '方程复习' });
-      await expectText(weekly, '10:00–10:45', '每周', '已安排');
+      await expectText(weekly, `${time(2, 0)}–${time(2, 45)}`, '每周', '已安排');
       await weekly.getByRole('button', { name: '取消本次' }).click();
       await weekly.getByLabel('取消原因').fill('学校运动会');
       await weekly.getByRole('button', { name: '确认取消' }).click();
@@ -160,7 +168,7 @@ describe('joint lessons in the browser', () => {
       await page.getByRole('button', { name: '下一周' }).click();
       await expectText(
         page.getByTestId('lesson-card').filter({ hasText: '方程复习' }),
-        '10:00–10:45',
+        `${time(2, 0)}–${time(2, 45)}`,
         '已安排',
       );
     }
