@@ -27,6 +27,10 @@ export async function serveWebApp(app: NestFastifyApplication, distDir: string):
     });
   }
   const index = join(distDir, 'index.html');
+  // Read once it exists (a browser route must not cost a disk read); until then, say so.
+  let indexHtml: Buffer | undefined;
+  const indexPage = (): Buffer | undefined =>
+    (indexHtml ??= existsSync(index) ? readFileSync(index) : undefined);
   app
     .getHttpAdapter()
     .getInstance()
@@ -34,16 +38,14 @@ export async function serveWebApp(app: NestFastifyApplication, distDir: string):
       if (req.method !== 'GET' && req.method !== 'HEAD') return done();
       const path = pathOf(req);
       if (path.startsWith('/api') || /\.[a-z0-9]+$/i.test(path)) return done();
-      if (!existsSync(index)) {
+      const html = indexPage();
+      if (html === undefined) {
         void reply
           .code(503)
           .type('text/plain; charset=utf-8')
           .send('The web app is not built yet: run `npm run build`.');
         return;
       }
-      void reply
-        .header('Cache-Control', 'no-cache')
-        .type('text/html; charset=utf-8')
-        .send(readFileSync(index));
+      void reply.header('Cache-Control', 'no-cache').type('text/html; charset=utf-8').send(html);
     });
 }
