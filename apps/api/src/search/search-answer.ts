@@ -1,6 +1,5 @@
 import type { RenderedSearchAnswer } from '@tongke/search';
-import type { HttpReply, HttpRequest } from '../common/http.js';
-import { headerOf, noneMatch } from '../common/http.js';
+import { headerOf, noneMatch, type HttpReply, type HttpRequest } from '../common/http.js';
 
 /**
  * A search answer serialized once: the JSON bytes and their ETag. The result cache keeps these, so
