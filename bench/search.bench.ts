@@ -564,7 +564,8 @@ async function engineAlone(
     for (const [i, query] of queries.entries()) {
       const viewer = viewers[(round + i) % viewers.length];
       const t = performance.now();
-      await engine.searchAnswer(query, viewer, { disjunctiveFacets: true });
+      const answer = await engine.searchAnswer(query, viewer, { disjunctiveFacets: true });
+      answer.release?.();
       if (round > 0) times.push(performance.now() - t);
     }
   }

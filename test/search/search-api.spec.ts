@@ -1,5 +1,6 @@
 import type { HealthResponse, SearchResponseDto, SearchSuggestResponse } from '@tongke/contracts';
 import { TestContext, type Actor, type County } from '../support/context.js';
+import { SearchEngine, ThreadedSearchEngine } from '@tongke/search';
 import { SearchSettings } from '../../apps/api/src/search/search.settings.js';
 import {
   buildPptx,
@@ -311,6 +312,39 @@ describe('search API', () => {
     const theirs = await ctx.http.get(url).set('Authorization', stranger.auth).set('If-None-Match', etag);
     expect(theirs.status).toBe(200);
     expect((theirs.body as SearchResponseDto).total).toBe(0);
+  });
+
+  it("gives every answer's shared memory back to the search thread once it is sent (200, 304, HEAD)", async () => {
+    const engine = ctx.app.get(SearchEngine);
+    if (!(engine instanceof ThreadedSearchEngine)) throw new Error('the tests run the engine on its thread');
+    const settings = ctx.app.get(SearchSettings);
+    const size = settings.resultCacheSize;
+    settings.resultCacheSize = 0; // every answer comes from the engine, in a shared slot
+    try {
+      const url = `/api/search?${q('方程')}`;
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, () => ctx.http.get(url).set('Authorization', colleague.auth)),
+      );
+      expect(answers.map((r) => r.status)).toEqual(answers.map(() => 200));
+      // Every body is the page's JSON, whole and the same (no slot was reused while being sent).
+      expect(new Set(answers.map((r) => r.text)).size).toBe(1);
+      expect(answers[0].body).toMatchObject({ q: '方程', hits: expect.any(Array), page: 1 });
+      const etag = String(answers[0].headers.etag);
+      const notModified = await ctx.http
+        .get(url)
+        .set('Authorization', colleague.auth)
+        .set('If-None-Match', etag);
+      expect(notModified.status).toBe(304);
+      const head = await ctx.http.head(url).set('Authorization', colleague.auth);
+      expect(head.status).toBe(200);
+      expect(head.headers.etag).toBe(etag);
+      await waitFor(
+        () => Promise.resolve(engine.answersInFlight()),
+        (n) => n === 0,
+      );
+    } finally {
+      settings.resultCacheSize = size;
+    }
   });
 
   it('keeps cached answers while only download counts change, and drops them on an edit', async () => {

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { HttpExceptionFilter, createValidationPipe, newRequestId } from '@tongke/common';
+import { HttpExceptionFilter, createValidationPipe, newRequestId, tuneHeapGrowth } from '@tongke/common';
 import type { AppConfig } from '@tongke/config';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
@@ -17,6 +17,7 @@ export interface ApiApp {
 
 /** Builds the API app (used by main.ts, the embedded launcher and the tests). Does not listen. */
 export async function createApiApp(config: AppConfig, opts: { logger?: boolean } = {}): Promise<ApiApp> {
+  tuneHeapGrowth(config.heapGrowingPercent);
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config),
     new FastifyAdapter({

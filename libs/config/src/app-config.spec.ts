@@ -16,6 +16,14 @@ describe('loadConfig', () => {
     expect(config.jwt.secret.length).toBeGreaterThanOrEqual(32);
   });
 
+  it('lets the heap double between full collections unless told otherwise, within bounds', () => {
+    expect(loadConfig({ TONGKE_DATA_DIR: dataDir() }).heapGrowingPercent).toBe(100);
+    expect(loadConfig({ TONGKE_DATA_DIR: dataDir(), HEAP_GROWING_PERCENT: '0' }).heapGrowingPercent).toBe(0);
+    expect(() => loadConfig({ TONGKE_DATA_DIR: dataDir(), HEAP_GROWING_PERCENT: '1000' })).toThrow(
+      /HEAP_GROWING_PERCENT/,
+    );
+  });
+
   it('keeps the generated JWT secret across restarts', () => {
     const dir = dataDir();
     expect(loadConfig({ TONGKE_DATA_DIR: dir }).jwt.secret).toBe(

@@ -54,6 +54,11 @@ export class AppConfig {
   readonly storage: StorageConfig;
   readonly search: SearchConfig;
   readonly uploadMaxBytes: number;
+  /**
+   * How far the JS heap may grow past what the last full collection kept before the next one
+   * starts (V8's --heap-growing-percent; 0 leaves V8's own choice). See tuneHeapGrowth().
+   */
+  readonly heapGrowingPercent: number;
   readonly seedDemo: boolean;
   readonly logLevel: RawEnv['LOG_LEVEL'];
   readonly rtc: { stunUrls: string[]; turnUrls: string[]; turnSecret?: string };
@@ -111,6 +116,7 @@ export class AppConfig {
         }
       : { kind: 'embedded', dataDir: this.dataDir, thread: raw.SEARCH_THREAD };
     this.uploadMaxBytes = raw.UPLOAD_MAX_BYTES;
+    this.heapGrowingPercent = raw.HEAP_GROWING_PERCENT;
     this.seedDemo = raw.SEED_DEMO ?? !raw.DATABASE_URL;
     this.logLevel = raw.LOG_LEVEL;
     this.rtc = { stunUrls: raw.STUN_URLS ?? [], turnUrls: raw.TURN_URLS ?? [], turnSecret: raw.TURN_SECRET };

@@ -56,6 +56,7 @@ export const envSchema = z.object({
   MEILI_MASTER_KEY: z.string().min(1).optional(),
   MEILI_INDEX: z.string().min(1).default('resources'),
   SEARCH_THREAD: bool.default(true),
+  HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(400).default(100),
   UPLOAD_MAX_BYTES: z.coerce
     .number()
     .int()

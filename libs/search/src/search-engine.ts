@@ -14,6 +14,12 @@ import { renderSearchAnswer, type RenderedSearchAnswer } from './answer/search-r
 export interface SearchAnswerOptions {
   /** Count each filtered facet without its own filter (see `disjunctiveFacetCounts`). */
   disjunctiveFacets: boolean;
+  /**
+   * Where to write the body: memory of `length` bytes, or undefined for a buffer of its own.
+   * The search thread passes a slot of the memory it shares with the API thread (see AnswerSlab);
+   * it is never sent between threads.
+   */
+  bodyIn?: (length: number) => Uint8Array | undefined;
 }
 
 /**
@@ -63,10 +69,10 @@ export abstract class SearchEngine {
   ): Promise<RenderedSearchAnswer> {
     if (options.disjunctiveFacets) {
       const { result, facets } = await this.searchWithFacets(query, viewer);
-      return renderSearchAnswer(query, result, facets);
+      return renderSearchAnswer(query, result, facets, options.bodyIn);
     }
     const result = await this.search(query, viewer);
-    return renderSearchAnswer(query, result, result.facets);
+    return renderSearchAnswer(query, result, result.facets, options.bodyIn);
   }
 
   /**

@@ -18,7 +18,7 @@ import {
   type SearchViewer,
 } from '@tongke/search';
 import { SearchIndexer } from './indexer/search-indexer.service.js';
-import { answerOf, type SearchAnswer } from './search-answer.js';
+import { answerOf, ownedAnswer, type SearchAnswer } from './search-answer.js';
 import { SearchErrors } from './search.errors.js';
 import { SearchResultCache } from './search-result-cache.js';
 import { SearchSettings } from './search.settings.js';
@@ -122,7 +122,9 @@ export class SearchService implements OnModuleDestroy {
     const pending = this.inflight.get(key);
     if (pending !== undefined) return pending;
     const generation = this.generation;
-    const answer = this.answer(query, viewer).then((a) => {
+    // Kept (and shared by the requests waiting for it), so its bytes must be its own.
+    const answer = this.answer(query, viewer).then((answered) => {
+      const a = ownedAnswer(answered);
       // An answer computed before the index changed is not kept: it may miss the change.
       if (generation === this.generation) this.cache.set(key, a);
       return a;

@@ -24,9 +24,17 @@ import type {
  * receives one buffer instead of an object graph to copy, map and serialize.
  */
 export interface RenderedSearchAnswer {
-  /** UTF-8 JSON, in an ArrayBuffer of its own (it can be transferred between threads). */
+  /**
+   * UTF-8 JSON: in an ArrayBuffer of its own (it can be transferred between threads), or in
+   * memory the engine reuses, when `release` is set.
+   */
   readonly body: Uint8Array;
   readonly etag: string;
+  /**
+   * Set when the body lies in memory the engine reuses (the search thread's shared slots): call
+   * it once, when the body has been sent or copied. Until then that memory is the caller's.
+   */
+  readonly release?: () => void;
 }
 
 type TaxonomyKind = Parameters<typeof labelOf>[0];
@@ -172,13 +180,15 @@ const COMMA = utf8.encode(',');
 
 /**
  * The response's bytes (exactly `JSON.stringify(toSearchResponse(…))`, hits joined from their
- * kept UTF-8) and ETag (a weak validator: length and SHA-1, as Express derives it). The body is a
- * buffer of its own, so the search thread can hand it over without a copy.
+ * kept UTF-8) and ETag (a weak validator: length and SHA-1, as Express derives it). The body is
+ * written where `bodyIn` says (see SearchAnswerOptions.bodyIn), else into a buffer of its own, so
+ * the search thread can hand it over without a copy.
  */
 export function renderSearchAnswer(
   query: SearchQuery,
   result: SearchResult,
   facets: SearchFacetCounts,
+  bodyIn?: (length: number) => Uint8Array | undefined,
 ): RenderedSearchAnswer {
   const parts: Uint8Array[] = [utf8.encode(`${JSON.stringify({ q: query.q }).slice(0, -1)},"hits":[`)];
   result.hits.forEach((hit, i) => {
@@ -186,7 +196,8 @@ export function renderSearchAnswer(
     parts.push(hitJsonOf(hit));
   });
   parts.push(utf8.encode(`],${JSON.stringify(pageParts(query, result, facets)).slice(1)}`));
-  const body = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  const length = parts.reduce((n, p) => n + p.byteLength, 0);
+  const body = bodyIn?.(length) ?? new Uint8Array(length);
   let at = 0;
   for (const part of parts) {
     body.set(part, at);

@@ -27,7 +27,9 @@ import type {
   SearchThreadOp,
   SearchThreadOps,
   SearchThreadReply,
+  SlabAnswer,
 } from './thread/protocol.js';
+import { AnswerSlab } from './thread/answer-slab.js';
 
 function toError(e: SearchThreadError): Error {
   switch (e.code) {
@@ -73,6 +75,35 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
+const isSlabAnswer = (value: unknown): value is SlabAnswer =>
+  typeof value === 'object' && value !== null && 'slot' in value && typeof value.slot === 'number';
+
+/**
+ * Slots whose answer was dropped without `release()` (a path that forgot it, an exception) are
+ * given back when the view is collected: nothing can still be sending from memory no one holds.
+ */
+const forgotten = new FinalizationRegistry<{ slab: AnswerSlab; slot: number }>(({ slab, slot }) =>
+  slab.free(slot),
+);
+
+/** The answer in slot `slot`, with the `release()` that gives the slot back (once). */
+function fromSlab(slab: AnswerSlab, { slot, length, etag }: SlabAnswer): RenderedSearchAnswer {
+  const body = slab.bytes(slot, length);
+  const token = {};
+  forgotten.register(body, { slab, slot }, token);
+  let released = false;
+  return {
+    body,
+    etag,
+    release: () => {
+      if (released) return;
+      released = true;
+      forgotten.unregister(token);
+      slab.free(slot);
+    },
+  };
+}
+
 /**
  * The embedded engine on a thread of its own. Same index, same answers, same snapshots as
  * `EmbeddedSearchEngine` (whose contract suite this passes too), but queries no longer run on
@@ -86,6 +117,8 @@ export class ThreadedSearchEngine extends SearchEngine {
   readonly kind = 'embedded' as const;
 
   private worker: Worker | null = null;
+  /** The rendered answers' shared memory, made with each thread. */
+  private slab: AnswerSlab | null = null;
   private ready: Promise<void> | null = null;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
@@ -99,22 +132,33 @@ export class ThreadedSearchEngine extends SearchEngine {
 
   private thread(): Worker {
     if (this.worker !== null) return this.worker;
-    const worker = startThread({ dataDir: this.options.dataDir, flushDelayMs: this.options.flushDelayMs });
+    const slab = new AnswerSlab();
+    const worker = startThread({
+      dataDir: this.options.dataDir,
+      flushDelayMs: this.options.flushDelayMs,
+      answers: slab.memory,
+    });
     // An idle thread never keeps the process alive; one with calls in flight does (see call()).
     worker.unref();
-    worker.on('message', (reply: SearchThreadReply) => this.settle(reply));
+    worker.on('message', (reply: SearchThreadReply) => this.settle(reply, slab));
     worker.on('error', (error) => this.lost(worker, `the search thread failed: ${error.message}`));
     worker.on('exit', (code) => this.lost(worker, `the search thread exited (code ${code})`));
     this.worker = worker;
+    this.slab = slab;
     return worker;
   }
 
-  private settle(reply: SearchThreadReply): void {
+  /** Answers a call; an answer in a slot of `slab` (the replying thread's) becomes a view of it. */
+  private settle(reply: SearchThreadReply, slab: AnswerSlab): void {
     const p = this.pending.get(reply.id);
-    if (p === undefined) return;
+    if (p === undefined) {
+      // A call failed as lost meanwhile: its slot (if any) is nobody's now.
+      if (reply.ok && isSlabAnswer(reply.value)) slab.free(reply.value.slot);
+      return;
+    }
     this.pending.delete(reply.id);
     if (this.pending.size === 0) this.worker?.unref();
-    if (reply.ok) p.resolve(reply.value);
+    if (reply.ok) p.resolve(isSlabAnswer(reply.value) ? fromSlab(slab, reply.value) : reply.value);
     else p.reject(toError(reply.error));
   }
 
@@ -185,14 +229,25 @@ export class ThreadedSearchEngine extends SearchEngine {
     return this.call('searchWithFacets', query, viewer);
   }
 
-  /** Rendered on the thread: the API thread receives the bytes (transferred) and the ETag. */
+  /**
+   * Rendered on the thread: the bytes arrive in a slot of the shared answer slab (call the
+   * answer's `release()` once they are sent) or, when none was free, transferred; and the ETag.
+   */
   override async searchAnswer(
     query: SearchQuery,
     viewer: SearchViewer,
     options: SearchAnswerOptions,
   ): Promise<RenderedSearchAnswer> {
     await this.ensureReady();
-    return this.call('searchAnswer', query, viewer, options);
+    // settle() turns an answer in a slot into a view of it (protocol: RenderedSearchAnswer | SlabAnswer).
+    return (await this.call('searchAnswer', query, viewer, {
+      disjunctiveFacets: options.disjunctiveFacets,
+    })) as RenderedSearchAnswer;
+  }
+
+  /** Slots of the answer slab not given back yet (answers being sent). */
+  answersInFlight(): number {
+    return this.slab?.taken() ?? 0;
   }
 
   async suggest(prefix: string, viewer: SearchViewer, limit?: number): Promise<SearchSuggestion[]> {

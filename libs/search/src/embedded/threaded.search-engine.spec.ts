@@ -6,6 +6,7 @@ import type { SearchQuery } from '../search.types.js';
 import { ALL_CONTRACT_DOCS, VIEWERS } from '../testing/contract-fixtures.js';
 import { describeSearchEngineContract, localEngineFactory } from '../testing/search-engine.contract.js';
 import { EmbeddedSearchEngine } from './embedded-search-engine.js';
+import { AnswerSlab } from './thread/answer-slab.js';
 import { ThreadedSearchEngine } from './threaded-search-engine.js';
 
 describeSearchEngineContract(
@@ -73,9 +74,37 @@ describe('ThreadedSearchEngine', () => {
             q: string;
           };
           expect(page).toMatchObject({ q: query.q, total: a.total });
+          // The thread's page lies in the memory it shares with this thread until released.
+          expect(threaded.release).toBeDefined();
+          expect(engine.answersInFlight()).toBe(1);
+          threaded.release?.();
+          threaded.release?.(); // once is enough; again does nothing
+          expect(engine.answersInFlight()).toBe(0);
         }
       }
     await inProcess.close();
+  });
+
+  it('keeps answering in buffers of their own while every shared slot is held', async () => {
+    await engine.upsert(ALL_CONTRACT_DOCS);
+    const viewer = Object.values(VIEWERS)[0];
+    const query: SearchQuery = { q: '方程', filters: {}, sort: 'relevance', page: 1, pageSize: 5 };
+    const held = await Promise.all(
+      Array.from({ length: AnswerSlab.SLOTS }, () =>
+        engine.searchAnswer(query, viewer, { disjunctiveFacets: true }),
+      ),
+    );
+    expect(engine.answersInFlight()).toBe(AnswerSlab.SLOTS);
+    const extra = await engine.searchAnswer(query, viewer, { disjunctiveFacets: true });
+    expect(extra.release).toBeUndefined();
+    expect(Buffer.from(extra.body).toString('utf8')).toBe(Buffer.from(held[0].body).toString('utf8'));
+    expect(extra.etag).toBe(held[0].etag);
+    for (const answer of held) answer.release?.();
+    expect(engine.answersInFlight()).toBe(0);
+    // Slots given back are used again.
+    const again = await engine.searchAnswer(query, viewer, { disjunctiveFacets: true });
+    expect(again.release).toBeDefined();
+    again.release?.();
   });
 
   it('fails calls in flight as unavailable when the thread dies, then starts again from the snapshot', async () => {

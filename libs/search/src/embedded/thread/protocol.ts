@@ -26,10 +26,13 @@ export interface SearchThreadOps {
     args: [query: SearchQuery, viewer: SearchViewer];
     value: { result: SearchResult; facets: SearchFacetCounts };
   };
-  /** The page rendered on the thread (see `SearchEngine.searchAnswer`); its body is transferred. */
+  /**
+   * The page rendered on the thread (see `SearchEngine.searchAnswer`): its body in a slot of the
+   * shared answer slab (see AnswerSlab), or transferred when no slot was free or it did not fit.
+   */
   searchAnswer: {
-    args: [query: SearchQuery, viewer: SearchViewer, options: SearchAnswerOptions];
-    value: RenderedSearchAnswer;
+    args: [query: SearchQuery, viewer: SearchViewer, options: Omit<SearchAnswerOptions, 'bodyIn'>];
+    value: RenderedSearchAnswer | SlabAnswer;
   };
   suggest: {
     args: [prefix: string, viewer: SearchViewer, limit: number | undefined];
@@ -41,6 +44,13 @@ export interface SearchThreadOps {
   flush: { args: []; value: void };
   close: { args: []; value: void };
   memory: { args: []; value: { heapUsedBytes: number } };
+}
+
+/** An answer whose body the thread wrote into slot `slot` of the answer slab. */
+export interface SlabAnswer {
+  slot: number;
+  length: number;
+  etag: string;
 }
 
 export type SearchThreadOp = keyof SearchThreadOps;
@@ -65,4 +75,6 @@ export type SearchThreadReply =
 export interface SearchThreadData {
   dataDir: string;
   flushDelayMs?: number;
+  /** The answer slab's memory (see AnswerSlab), shared with the API thread. */
+  answers: SharedArrayBuffer;
 }

@@ -7,7 +7,9 @@ import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 import { SearchError } from '../../search.errors.js';
+import type { RenderedSearchAnswer } from '../../answer/search-response.js';
 import { EmbeddedSearchEngine } from '../embedded-search-engine.js';
+import { AnswerSlab } from './answer-slab.js';
 import type {
   SearchThreadData,
   SearchThreadError,
@@ -15,12 +17,21 @@ import type {
   SearchThreadOps,
   SearchThreadReply,
   SearchThreadRequest,
+  SlabAnswer,
 } from './protocol.js';
 
 const port = parentPort;
 if (port === null) throw new Error('search-thread must run as a worker thread');
 const data = workerData as SearchThreadData;
 const engine = new EmbeddedSearchEngine({ dataDir: data.dataDir, flushDelayMs: data.flushDelayMs });
+const slab = new AnswerSlab(data.answers);
+const inSlab = (length: number): Uint8Array | undefined => slab.take(length);
+
+/** An answer rendered into the slab is named by its slot; any other keeps its own buffer. */
+function slabbed(answer: RenderedSearchAnswer): RenderedSearchAnswer | SlabAnswer {
+  const slot = slab.slotOf(answer.body);
+  return slot < 0 ? answer : { slot, length: answer.body.byteLength, etag: answer.etag };
+}
 
 /**
  * Loading a snapshot parses ~1 GB of JSON per 100k resources, most of it garbage once the index
@@ -47,7 +58,8 @@ const handlers: Handlers = {
   delete: (ids) => engine.delete(ids),
   search: (query, viewer) => engine.search(query, viewer),
   searchWithFacets: (query, viewer) => engine.searchWithFacets(query, viewer),
-  searchAnswer: (query, viewer, options) => engine.searchAnswer(query, viewer, options),
+  searchAnswer: async (query, viewer, options) =>
+    slabbed(await engine.searchAnswer(query, viewer, { ...options, bodyIn: inSlab })),
   suggest: (prefix, viewer, limit) => engine.suggest(prefix, viewer, limit),
   count: () => engine.count(),
   clear: () => engine.clear(),
