@@ -42,6 +42,9 @@ class Interner {
   }
 }
 
+/** Viewers whose own slots are kept at once (each a few hundred slots: a few hundred kB in all). */
+const VIEWER_ONLY_KEPT = 1_000;
+
 const STATUS = { draft: 0, pending_review: 1, published: 2, withdrawn: 3 } as const;
 const VISIBILITY = { private: 0, school: 1, district: 2, public: 3 } as const;
 
@@ -104,6 +107,11 @@ export class DocColumns {
    * values than 16 bits hold; counting then reads facetCodes).
    */
   private packedCodes: Uint16Array | null = new Uint16Array(0);
+  /** viewerOnlySlots() by viewer, until the next change of who sees what. */
+  private readonly viewerOnly = new Map<string, Int32Array>();
+  /** Scratch for addFacetCounts(): counts by code + 1 (all zero between calls) and the codes touched. */
+  private tally = new Int32Array(0);
+  private readonly tallied: number[] = [];
   private readonly facetValues = {} as Record<SearchFacetName, Interner>;
   private readonly schools = new Interner();
   private readonly regions = new Interner();
@@ -207,6 +215,7 @@ export class DocColumns {
   }
 
   private placeVisibility(slot: number, add: boolean): void {
+    this.viewerOnly.clear();
     const published = this.status[slot] === STATUS.published;
     const toSet = add ? addTo : removeFrom;
     toSet(this.authorSlots, this.author[slot] ?? -1, slot);
@@ -251,6 +260,18 @@ export class DocColumns {
    * teacher, where the shared set holds most of the library.
    */
   viewerOnlySlots(v: ResolvedViewer): Int32Array {
+    // Kept per viewer until a document's visibility, status, place or author changes: the same
+    // teacher searches again and again, and the sets hold a few hundred slots. Read-only.
+    const key = `${v.admin ? 1 : 0}:${v.region}:${v.school}:${v.user}`;
+    const kept = this.viewerOnly.get(key);
+    if (kept !== undefined) return kept;
+    const slots = this.collectViewerOnly(v);
+    if (this.viewerOnly.size >= VIEWER_ONLY_KEPT) this.viewerOnly.clear();
+    this.viewerOnly.set(key, slots);
+    return slots;
+  }
+
+  private collectViewerOnly(v: ResolvedViewer): Int32Array {
     const shared = this.sharedVisibleBits(v.admin);
     const found: number[] = [];
     const add = (slots: Set<number> | undefined): void => {
@@ -444,19 +465,37 @@ export class DocColumns {
     return true;
   }
 
-  /** Adds the facet values of `slots` to `counts`, in place (for the given facets only). */
+  /**
+   * Adds the facet values of `slots` to `counts`, in place (for the given facets only). Tallied
+   * by interned code first, so each record is touched once per distinct value rather than once
+   * per slot (string-keyed updates cost far more than typed-array increments).
+   */
   addFacetCounts(
     counts: Partial<SearchFacetCounts>,
     slots: ArrayLike<number>,
     facets: readonly SearchFacetName[] = SEARCH_FACETS,
   ): void {
+    if (slots.length === 0) {
+      for (const f of facets) counts[f] ??= {};
+      return;
+    }
     for (const f of facets) {
       const record = (counts[f] ??= {});
       const codes = this.facetCodes[f];
       const values = this.facetValues[f].values;
+      // tally[code + 1]: index 0 holds slots without a code (counted under '').
+      if (this.tally.length < values.length + 1) this.tally = new Int32Array(values.length + 1);
+      const tally = this.tally;
+      const seen = this.tallied;
+      seen.length = 0;
       for (let i = 0; i < slots.length; i += 1) {
-        const value = values[codes[slots[i] ?? 0] ?? -1] ?? '';
-        record[value] = (record[value] ?? 0) + 1;
+        const k = (codes[slots[i] ?? 0] ?? -1) + 1;
+        if (tally[k]++ === 0) seen.push(k);
+      }
+      for (const k of seen) {
+        const value = values[k - 1] ?? '';
+        record[value] = (record[value] ?? 0) + tally[k];
+        tally[k] = 0;
       }
     }
   }

@@ -118,6 +118,8 @@ interface PreparedState {
   fields: TextField[];
   /** The query with words dropped (see relaxations), by the indexes of the groups kept. */
   relaxed?: Map<string, PreparedState>;
+  /** Highlights of documents shown for this query, for one index generation (see pageHighlights). */
+  highlights?: { generation: number; bySlot: Map<number, SearchHighlights> };
 }
 
 /**
@@ -172,6 +174,8 @@ const NO_HIGHLIGHTS: SearchHighlights = Object.freeze({});
 
 const PREPARED_QUERIES = 512;
 const HIGHLIGHTS = 4_096;
+/** Documents whose highlights one prepared query keeps (pages seen by its askers, until a write). */
+const HIGHLIGHTS_PER_QUERY = 200;
 
 const STATUSES = new Set(['draft', 'pending_review', 'published', 'withdrawn']);
 const VISIBILITIES = new Set(['private', 'school', 'district', 'public']);
@@ -443,19 +447,15 @@ export class EmbeddedSearchEngine extends SearchEngine {
 
     const answer = this.answerShared(prepared, rv, masks, sort, offset, window);
     const { ranked } = answer;
-    const pageSlots = ranked.map((r) => r.slot);
-    const matched = pq.isEmpty
-      ? null
-      : this.index.matchedTerms(pageSlots, prepared.groups, prepared.fields, FIELD_BOOST);
+    const highlighted = pq.isEmpty ? null : this.pageHighlights(prepared, ranked);
     const hits: SearchHit[] = [];
     for (const { slot, score } of ranked) {
       const doc = this.docs[slot];
       if (doc === undefined) continue;
-      const terms = matched?.get(slot);
       hits.push({
         id: doc.id,
         ...(score !== undefined ? { score } : {}),
-        highlights: terms === undefined ? NO_HIGHLIGHTS : this.highlights(slot, doc, terms, pq),
+        highlights: highlighted?.get(slot) ?? NO_HIGHLIGHTS,
         doc,
       });
     }
@@ -903,6 +903,41 @@ export class EmbeddedSearchEngine extends SearchEngine {
   }
 
   /** Highlights of a hit, computed once per document and matched terms until the next write. */
+  /**
+   * The highlights of a page's documents for a query. They depend on the query and the document
+   * only (not on who asks), so they are kept with the prepared query until the next write: the
+   * next viewer's page, mostly the same documents, needs no term lookups (one Map lookup per
+   * posting and document, the costliest part of a page) and no highlighting.
+   */
+  private pageHighlights(prepared: PreparedState, ranked: readonly Ranked[]): Map<number, SearchHighlights> {
+    let kept = prepared.highlights;
+    if (
+      kept === undefined ||
+      kept.generation !== this.generation ||
+      kept.bySlot.size > HIGHLIGHTS_PER_QUERY
+    ) {
+      kept = { generation: this.generation, bySlot: new Map() };
+      prepared.highlights = kept;
+    }
+    const { bySlot } = kept;
+    const missing: number[] = [];
+    for (const { slot } of ranked) if (!bySlot.has(slot)) missing.push(slot);
+    if (missing.length > 0) {
+      const matched = this.index.matchedTerms(missing, prepared.groups, prepared.fields, FIELD_BOOST);
+      for (const slot of missing) {
+        const doc = this.docs[slot];
+        const terms = matched.get(slot);
+        bySlot.set(
+          slot,
+          doc === undefined || terms === undefined
+            ? NO_HIGHLIGHTS
+            : this.highlights(slot, doc, terms, prepared.pq),
+        );
+      }
+    }
+    return bySlot;
+  }
+
   private highlights(
     slot: number,
     doc: SearchHitDocument,
