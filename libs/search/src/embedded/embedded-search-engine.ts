@@ -225,6 +225,8 @@ export class EmbeddedSearchEngine extends SearchEngine {
   private readonly highlightCache = new LRUCache<string, SearchHighlights>({ max: HIGHLIGHTS });
   private highlightGeneration = 0;
   private readonly disjunctive = new WeakMap<SearchResult, Disjunctive>();
+  /** shortIdsOfOwn() by the viewer's own-slots array. */
+  private readonly ownShortIds = new WeakMap<Int32Array, { generation: number; shortIds: Int32Array }>();
   /** Shared answers by query, filters, order, window and viewer kind, for one generation. */
   private readonly sharedBases = new LRUCache<string, SharedBase>({
     maxSize: SHARED_BASE_BYTES,
@@ -523,6 +525,7 @@ export class EmbeddedSearchEngine extends SearchEngine {
             verify: this.phraseCheck(prepared.pq),
           },
           own,
+          this.shortIdsOfOwn(own),
         );
     const kept: number[] = [];
     for (let i = 0; i < extra.n; i += 1) if (this.columns.passesFilters(extra.slots[i], masks)) kept.push(i);
@@ -569,6 +572,19 @@ export class EmbeddedSearchEngine extends SearchEngine {
       .slice(offset)
       .map((i): Ranked => (scores ? { slot: slots[i], score: rankScores[i] } : { slot: slots[i] }));
     return { total, facets, ranked, disjunctive };
+  }
+
+  /**
+   * The index's ids of a viewer's own slots (viewerOnlySlots() hands out the same array until
+   * who sees what changes), kept with that array for one index generation: looking each slot up
+   * again on every search was a cache miss per slot.
+   */
+  private shortIdsOfOwn(own: Int32Array): Int32Array {
+    const kept = this.ownShortIds.get(own);
+    if (kept !== undefined && kept.generation === this.generation) return kept.shortIds;
+    const shortIds = this.index.shortIdsOf(own);
+    this.ownShortIds.set(own, { generation: this.generation, shortIds });
+    return shortIds;
   }
 
   /** The query's answer over what every viewer of the kind sees, kept until the next write. */

@@ -632,13 +632,24 @@ export class ResourceIndex extends MiniSearch<IndexRecord> {
     return byShortId;
   }
 
+  /** The index's shortIds of `slots` (-1 for a slot it does not hold), to pass to matchSlots(). */
+  shortIdsOf(slots: Int32Array): Int32Array {
+    const slotToShort = this.slotToShort;
+    return slots.map((slot) => (slot < slotToShort.length ? slotToShort[slot] : -1));
+  }
+
   /**
    * Which of `candidates` (slots, ascending) have every group, with the scores evaluate() gives
    * them (the same parts summed in the same order), each looked up in the group lists (a long
-   * list's scores by document, a short one by binary search). For the few hundred documents one viewer sees beyond what everyone sees, this costs
-   * microseconds where walking a common word's list costs milliseconds.
+   * list's scores by document, a short one by binary search). For the few hundred documents one
+   * viewer sees beyond what everyone sees, this costs microseconds where walking a common word's
+   * list costs milliseconds. `shortIds` are the candidates' (see shortIdsOf), when kept.
    */
-  matchSlots(options: Omit<EvaluateOptions, 'allowed'>, candidates: Int32Array): Evaluation {
+  matchSlots(
+    options: Omit<EvaluateOptions, 'allowed'>,
+    candidates: Int32Array,
+    shortIds: Int32Array = this.shortIdsOf(candidates),
+  ): Evaluation {
     const found = this.listsOf(options);
     if (found === null || candidates.length === 0)
       return { slots: new Int32Array(0), scores: new Float64Array(0), n: 0 };
@@ -648,11 +659,10 @@ export class ResourceIndex extends MiniSearch<IndexRecord> {
     const slots = new Int32Array(candidates.length);
     const scores = new Float64Array(withScores ? candidates.length : 0);
     const parts = new Float64Array(lists.length);
-    const slotToShort = this.slotToShort;
     let n = 0;
     candidates: for (let c = 0; c < candidates.length; c += 1) {
       const slot = candidates[c];
-      const shortId = slot < slotToShort.length ? slotToShort[slot] : -1;
+      const shortId = shortIds[c];
       if (shortId < 0) continue;
       for (let g = 0; g < lists.length; g += 1) {
         const byShortId = dense[g];
