@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { SEARCH_FACETS, type SearchFacetCounts, type SearchHit, type SearchResult } from '../search.types.js';
 import { ALL_CONTRACT_DOCS } from '../testing/contract-fixtures.js';
 import { renderSearchAnswer, toSearchResponse } from './search-response.js';
@@ -17,17 +16,44 @@ const text = (body: Uint8Array): string => Buffer.from(body).toString('utf8');
 describe('renderSearchAnswer', () => {
   const query = { q: '勾股 "hits":[] \\ </script>', filters: { subject: ['math'] }, sort: 'newest' as const };
 
-  it('gives exactly the JSON of the response, with the ETag Express would derive', () => {
+  it('gives exactly the JSON of the response, with a weak ETag of its length and content', () => {
     const hits = [hitOf(0, { title: '<mark>勾股</mark>定理' }), hitOf(1), hitOf(2)];
+    const etags = new Set<string>();
     for (const result of [page(hits), page([]), { ...page(hits.slice(0, 1)), didYouMean: 'gougu' }]) {
       const { body, etag } = renderSearchAnswer(query, result, facets);
       expect(text(body)).toBe(JSON.stringify(toSearchResponse(query, result, facets)));
-      const sha1 = createHash('sha1').update(body).digest('base64').slice(0, 27);
-      expect(etag).toBe(`W/"${body.length.toString(16)}-${sha1}"`);
+      expect(etag).toMatch(new RegExp(`^W/"${body.length.toString(16)}-[\\w+/]{27}"$`));
+      etags.add(etag);
+      // Rendered again (hits from their kept bytes): the same ETag.
+      expect(renderSearchAnswer(query, result, facets).etag).toBe(etag);
       // The body owns its buffer, so the search thread can transfer it.
       expect(body.byteOffset).toBe(0);
       expect(body.byteLength).toBe(body.buffer.byteLength);
     }
+    expect(etags.size).toBe(3);
+    // One character of one hit changes the ETag, even at the same length.
+    const renamed: SearchHit = {
+      ...hits[1],
+      doc: { ...hits[1].doc, title: hits[1].doc.title.replace(/.$/, '＊') },
+    };
+    const before = renderSearchAnswer(query, page(hits), facets);
+    const after = renderSearchAnswer(query, page([hits[0], renamed, hits[2]]), facets);
+    expect(after.etag).not.toBe(before.etag);
+    // Hits swapped: same bytes in another order, another ETag.
+    expect(renderSearchAnswer(query, page([hits[1], hits[0], hits[2]]), facets).etag).not.toBe(before.etag);
+  });
+
+  it('writes the body where it is told to when it fits, and into a buffer of its own otherwise', () => {
+    const result = page([hitOf(0), hitOf(1)]);
+    const expected = renderSearchAnswer(query, result, facets);
+    const slot = new Uint8Array(new SharedArrayBuffer(64 * 1024), 128, expected.body.length);
+    const into = renderSearchAnswer(query, result, facets, (n) => (n === slot.length ? slot : undefined));
+    expect(into.body).toBe(slot);
+    expect(text(into.body)).toBe(text(expected.body));
+    expect(into.etag).toBe(expected.etag);
+    const own = renderSearchAnswer(query, result, facets, () => undefined);
+    expect(own.body.buffer).toBeInstanceOf(ArrayBuffer);
+    expect(text(own.body)).toBe(text(expected.body));
   });
 
   it('renders a new version of a document and new highlights, never a kept hit of an older one', () => {
