@@ -79,18 +79,13 @@ const isSlabAnswer = (value: unknown): value is SlabAnswer =>
   typeof value === 'object' && value !== null && 'slot' in value && typeof value.slot === 'number';
 
 /**
- * Slots whose answer was dropped without `release()` (a path that forgot it, an exception) are
- * given back when the view is collected: nothing can still be sending from memory no one holds.
+ * The answer in slot `slot`, with the `release()` that gives the slot back (once). No finalizer
+ * frees a forgotten slot: the view handed out may be dropped while a copy of it (a Buffer over the
+ * same memory, a socket write still queued) is in use, so only the caller knows when it is done.
+ * A slot never released stays taken; once all are, answers travel in buffers of their own.
  */
-const forgotten = new FinalizationRegistry<{ slab: AnswerSlab; slot: number }>(({ slab, slot }) =>
-  slab.free(slot),
-);
-
-/** The answer in slot `slot`, with the `release()` that gives the slot back (once). */
 function fromSlab(slab: AnswerSlab, { slot, length, etag }: SlabAnswer): RenderedSearchAnswer {
   const body = slab.bytes(slot, length);
-  const token = {};
-  forgotten.register(body, { slab, slot }, token);
   let released = false;
   return {
     body,
@@ -98,7 +93,6 @@ function fromSlab(slab: AnswerSlab, { slot, length, etag }: SlabAnswer): Rendere
     release: () => {
       if (released) return;
       released = true;
-      forgotten.unregister(token);
       slab.free(slot);
     },
   };
