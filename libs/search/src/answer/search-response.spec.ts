@@ -4,6 +4,10 @@ import { renderSearchAnswer, toSearchResponse } from './search-response.js';
 
 const facets = Object.fromEntries(SEARCH_FACETS.map((f) => [f, {}])) as SearchFacetCounts;
 facets.subject = { math: 3, physics: 1 };
+// Ties (ordered by label), a value without a taxonomy label, a selected value with no count.
+facets.grade = { 七年级: 2, 八年级: 2, 九年级: 5 };
+facets.edition = { pep: 2, bsd: 2, 'no-such-edition': 1 };
+facets.schoolLocale = { rural: 4, urban: 4, town: 0 };
 
 function hitOf(n: number, highlights: SearchHit['highlights'] = {}): SearchHit {
   const { extractedText: _text, ...doc } = ALL_CONTRACT_DOCS[n] ?? ALL_CONTRACT_DOCS[0];
@@ -14,7 +18,11 @@ const page = (hits: SearchHit[]): SearchResult => ({ hits, total: 41, page: 2, p
 const text = (body: Uint8Array): string => Buffer.from(body).toString('utf8');
 
 describe('renderSearchAnswer', () => {
-  const query = { q: '勾股 "hits":[] \\ </script>', filters: { subject: ['math'] }, sort: 'newest' as const };
+  const query = {
+    q: '勾股 "hits":[] \\ </script>',
+    filters: { subject: ['math'], stage: ['junior'], schoolLocale: ['town'] },
+    sort: 'newest' as const,
+  };
 
   it('gives exactly the JSON of the response, with a weak ETag of its length and content', () => {
     const hits = [hitOf(0, { title: '<mark>勾股</mark>定理' }), hitOf(1), hitOf(2)];
