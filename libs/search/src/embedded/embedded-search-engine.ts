@@ -918,7 +918,6 @@ export class EmbeddedSearchEngine extends SearchEngine {
     }
   }
 
-  /** Highlights of a hit, computed once per document and matched terms until the next write. */
   /**
    * The highlights of a page's documents for a query. They depend on the query and the document
    * only (not on who asks), so they are kept with the prepared query until the next write: the
@@ -954,6 +953,7 @@ export class EmbeddedSearchEngine extends SearchEngine {
     return bySlot;
   }
 
+  /** Highlights of a hit, computed once per document and matched terms until the next write. */
   private highlights(
     slot: number,
     doc: SearchHitDocument,
