@@ -643,12 +643,12 @@ export class ResourceIndex extends MiniSearch<IndexRecord> {
    * them (the same parts summed in the same order), each looked up in the group lists (a long
    * list's scores by document, a short one by binary search). For the few hundred documents one
    * viewer sees beyond what everyone sees, this costs microseconds where walking a common word's
-   * list costs milliseconds. `shortIds` are the candidates' (see shortIdsOf), when kept.
+   * list costs milliseconds. `shortIds` are the candidates' ids in the index (see shortIdsOf).
    */
   matchSlots(
     options: Omit<EvaluateOptions, 'allowed'>,
     candidates: Int32Array,
-    shortIds: Int32Array = this.shortIdsOf(candidates),
+    shortIds: Int32Array,
   ): Evaluation {
     const found = this.listsOf(options);
     if (found === null || candidates.length === 0)
